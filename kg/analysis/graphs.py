@@ -1,0 +1,268 @@
+"""NetworkX graphs built from SPARQL results: the entity graph, region–feature graphs and their projections.
+
+Node ids are IRIs as strings, so that every export format can hold them; every node carries ``label`` and
+``kind``. Projections are computed from an inverted index (feature → regions): the work is proportional to
+the number of region pairs that share something, never to all pairs of regions.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from itertools import combinations
+from typing import TYPE_CHECKING, Any
+
+from ..errors import InputError
+from ..terms import PREFIXES
+from .sparql import label_of, labels, local_name, regions, select, text
+
+if TYPE_CHECKING:
+    import networkx as nx
+
+FEATURE_KINDS: tuple[str, ...] = ("mechanism", "institution-kind", "field", "topic")
+"""What regions can share, in the order RQ9 names them."""
+
+RELATION = {
+    "mechanism": "uses mechanism",
+    "institution-kind": "involves institution kind",
+    "field": "serves policy field",
+    "topic": "has regulation on topic",
+}
+"""How a region relates to a feature of each kind, as printed in path chains."""
+
+_MEASURES = "?case fz:region ?region ; fz:hasMeasure/fz:hasSubMeasure* ?measure ."
+_FEATURE_QUERIES = {
+    "mechanism": f"SELECT DISTINCT ?region ?feature WHERE {{ {_MEASURES} ?measure fz:instantiates ?feature }}",
+    "institution-kind": f"""SELECT DISTINCT ?region ?feature WHERE {{
+        {_MEASURES} ?measure fz:involves|fz:creates ?body . ?body fz:institutionKind ?feature }}""",
+    "field": "SELECT DISTINCT ?region ?feature WHERE { ?case fz:region ?region ; fz:policyField ?feature }",
+    "topic": "SELECT DISTINCT ?region ?feature WHERE { ?document fz:topic ?feature ; fz:jurisdiction ?region }",
+}
+_CASE_MECHANISMS = f"""SELECT DISTINCT ?case ?feature WHERE {{
+    {_MEASURES} ?measure fz:instantiates ?feature }}"""
+_BROADER = "SELECT DISTINCT ?narrower ?broader WHERE { ?narrower a fz:Mechanism ; skos:broader ?broader }"
+
+
+class UnknownGraphError(InputError):
+    """A graph or feature kind the analyses do not know."""
+
+
+@dataclass(frozen=True)
+class Incidence:
+    """Which features each region has (a bipartite graph as plain data).
+
+    ``kinds`` maps every feature to its kind; ``labels`` holds the labels of regions and features.
+    """
+
+    members: Mapping[str, frozenset[str]]
+    kinds: Mapping[str, str]
+    labels: Mapping[str, str] = field(default_factory=dict)
+
+    def features(self) -> list[str]:
+        """Every feature that some region has, sorted."""
+        return sorted({f for fs in self.members.values() for f in fs})
+
+    def label(self, node: str) -> str:
+        return label_of(node, self.labels)
+
+
+@dataclass(frozen=True, order=True)
+class Tie:
+    """Two nodes of one side of a bipartite graph and what they share (``a`` < ``b``)."""
+
+    a: str
+    b: str
+    shared: int
+    jaccard: float
+
+
+def check_kinds(kinds: Iterable[str]) -> tuple[str, ...]:
+    """The feature kinds asked for, or a clear error naming the known ones."""
+    chosen = tuple(kinds)
+    unknown = [k for k in chosen if k not in FEATURE_KINDS]
+    if unknown or not chosen:
+        raise UnknownGraphError(
+            f"unknown feature kind {', '.join(unknown) or '(none)'}; choose from {', '.join(FEATURE_KINDS)}"
+        )
+    return chosen
+
+
+def incidence(source: Any, kinds: Iterable[str] = ("mechanism",), *, names: Mapping[str, str] | None = None
+              ) -> Incidence:
+    """The regions and the features of the given kinds they have, read with one query per kind."""
+    members: dict[str, set[str]] = defaultdict(set)
+    feature_kinds: dict[str, str] = {}
+    for kind in check_kinds(kinds):
+        for row in select(source, _FEATURE_QUERIES[kind]):
+            members[str(row["region"])].add(str(row["feature"]))
+            feature_kinds[str(row["feature"])] = kind
+    return Incidence(
+        {region: frozenset(fs) for region, fs in sorted(members.items())},
+        dict(sorted(feature_kinds.items())),
+        names if names is not None else labels(source),
+    )
+
+
+def invert(members: Mapping[str, Iterable[str]]) -> dict[str, list[str]]:
+    """feature → sorted list of the regions that have it."""
+    index: dict[str, list[str]] = defaultdict(list)
+    for region in sorted(members):
+        for feature in members[region]:
+            index[feature].append(region)
+    return dict(sorted(index.items()))
+
+
+def project(members: Mapping[str, Iterable[str]]) -> list[Tie]:
+    """Every pair of regions sharing at least one feature, with the count and the Jaccard index.
+
+    Jaccard(A, B) = |F(A) ∩ F(B)| / |F(A) ∪ F(B)| (Jaccard 1901). Pairs are counted feature by feature from
+    the inverted index, so pairs that share nothing cost nothing.
+    """
+    sizes = {region: len(set(fs)) for region, fs in members.items()}
+    shared: Counter[tuple[str, str]] = Counter()
+    for regions_with in invert({r: set(fs) for r, fs in members.items()}).values():
+        shared.update(combinations(regions_with, 2))
+    return sorted(
+        Tie(a, b, n, n / (sizes[a] + sizes[b] - n)) for (a, b), n in shared.items()
+    )
+
+
+def transpose(members: Mapping[str, Iterable[str]]) -> dict[str, frozenset[str]]:
+    """Swap the sides of an incidence: feature → the regions (or cases) that have it."""
+    return {feature: frozenset(holders) for feature, holders in invert(members).items()}
+
+
+def bipartite_graph(data: Incidence) -> nx.Graph:
+    """Regions (``bipartite=0``) linked to their features (``bipartite=1``)."""
+    import networkx as nx
+
+    graph = nx.Graph()
+    for region in sorted(data.members):
+        graph.add_node(region, label=data.label(region), kind="region", bipartite=0)
+    for feature, kind in sorted(data.kinds.items()):
+        graph.add_node(feature, label=data.label(feature), kind=kind, bipartite=1)
+    for region, features in sorted(data.members.items()):
+        for feature in sorted(features):
+            graph.add_edge(region, feature, relation=RELATION[data.kinds[feature]])
+    return graph
+
+
+def projection_graph(ties: Iterable[Tie], nodes: Mapping[str, str], *, kind: str = "region") -> nx.Graph:
+    """A weighted one-mode graph: ``weight`` = shared features, ``jaccard`` = Jaccard index."""
+    import networkx as nx
+
+    graph = nx.Graph()
+    for node, label in sorted(nodes.items()):
+        graph.add_node(node, label=label, kind=kind)
+    for tie in ties:
+        graph.add_edge(tie.a, tie.b, weight=tie.shared, jaccard=round(tie.jaccard, 6))
+    return graph
+
+
+def region_graph(data: Incidence) -> nx.Graph:
+    """Regions linked by the features they share."""
+    return projection_graph(project(data.members), {r: data.label(r) for r in data.members})
+
+
+def mechanism_cooccurrence(source: Any, *, names: Mapping[str, str] | None = None) -> nx.Graph:
+    """Mechanisms linked when one case instantiates both; ``weight`` = number of such cases."""
+    by_case: dict[str, set[str]] = defaultdict(set)
+    for row in select(source, _CASE_MECHANISMS):
+        by_case[str(row["case"])].add(str(row["feature"]))
+    names = names if names is not None else labels(source)
+    mechanisms = {m for ms in by_case.values() for m in ms}
+    return projection_graph(
+        project(transpose(by_case)), {m: label_of(m, names) for m in mechanisms}, kind="mechanism"
+    )
+
+
+def mechanism_hierarchy(source: Any) -> list[tuple[str, str]]:
+    """(narrower, broader) pairs of the mechanism vocabulary, sorted."""
+    return sorted((str(r["narrower"]), str(r["broader"])) for r in select(source, _BROADER))
+
+
+_ENTITY_EDGES = """
+SELECT ?s ?p ?o WHERE {
+  ?s ?p ?o .
+  FILTER(isIRI(?o))
+  FILTER(?p NOT IN (rdf:type, skos:inScheme, skos:topConceptOf, skos:hasTopConcept, schema:sameAs,
+                    rdfs:seeAlso, rdfs:isDefinedBy))
+  FILTER(!STRSTARTS(STR(?s), STR(fz:)) && !STRSTARTS(STR(?o), STR(fz:)))
+  FILTER(!STRSTARTS(STR(?o), STR(owl:)) && !STRSTARTS(STR(?o), STR(rdfs:)) && !STRSTARTS(STR(?o), STR(rdf:)))
+}"""
+_ENTITY_TYPES = "SELECT ?s ?type WHERE { ?s a ?type FILTER(STRSTARTS(STR(?type), STR(fz:))) }"
+ENTITY_EXCLUDED = ("rdf:type", "skos:inScheme", "skos:topConceptOf", "skos:hasTopConcept", "schema:sameAs",
+                   "rdfs:seeAlso", "rdfs:isDefinedBy")
+"""Predicates left out of the entity graph: they link to schema terms or outside the dataset, not between
+entities, and would turn every class and scheme into a hub."""
+
+
+def compact(iri: str) -> str:
+    """``https://w3id.org/fazhi/ontology#region`` → ``fz:region``."""
+    for prefix, namespace in sorted(PREFIXES.items(), key=lambda item: -len(item[1])):
+        if iri.startswith(namespace):
+            return f"{prefix}:{iri[len(namespace):]}"
+    return iri
+
+
+def entity_graph(source: Any, *, names: Mapping[str, str] | None = None) -> nx.MultiDiGraph:
+    """Every link between two entities of the dataset, keyed by predicate, with labels and kinds on nodes.
+
+    ``kind`` is the local name of the node's ``fz:`` class (the first in sorted order when it has several).
+    """
+    import networkx as nx
+
+    names = names if names is not None else labels(source)
+    kinds: dict[str, str] = {}
+    for row in select(source, _ENTITY_TYPES):
+        node, kind = str(row["s"]), local_name(str(row["type"]))
+        kinds[node] = min(kind, kinds.get(node, kind))
+    graph = nx.MultiDiGraph()
+    edges = sorted((str(r["s"]), str(r["p"]), str(r["o"])) for r in select(source, _ENTITY_EDGES))
+    for node in sorted({n for s, _, o in edges for n in (s, o)}):
+        graph.add_node(node, label=label_of(node, names), kind=kinds.get(node, ""))
+    for s, p, o in edges:
+        graph.add_edge(s, o, key=p, predicate=compact(p))
+    return graph
+
+
+GRAPHS: dict[str, str] = {
+    "entity": "every link between entities (MultiDiGraph keyed by predicate)",
+    "region-mechanism": "bipartite: regions and the mechanisms their cases instantiate",
+    "region-institution-kind": "bipartite: regions and the kinds of institution their cases involve",
+    "region-field": "bipartite: regions and the policy fields of their cases",
+    "region-topic": "bipartite: jurisdictions and the regulation topics they legislated on",
+    "regions": "regions linked by shared mechanisms, institution kinds, fields and topics (weight, jaccard)",
+    "mechanism-cooccurrence": "mechanisms linked when one case instantiates both (weight)",
+    "leaders": "leader → follower graph over regulation topics (weight = topics led)",
+}
+"""The graphs ``named_graph`` builds, with what each is."""
+
+
+def named_graph(source: Any, name: str, *, min_topics: int = 1) -> nx.Graph:
+    """One of the graphs of ``GRAPHS``, built from the dataset."""
+    if name not in GRAPHS:
+        raise UnknownGraphError(f"unknown graph {name!r}; choose from {', '.join(GRAPHS)}")
+    if name == "entity":
+        return entity_graph(source)
+    if name == "mechanism-cooccurrence":
+        return mechanism_cooccurrence(source)
+    if name == "leaders":
+        from .diffusion import hierarchy_from_store, leader_graph, leader_ties, read_adoptions
+
+        table = read_adoptions(source)
+        hierarchy = hierarchy_from_store(source)
+        return leader_graph(leader_ties(table, hierarchy, min_topics=min_topics), table)
+    if name == "regions":
+        return region_graph(incidence(source, FEATURE_KINDS))
+    return bipartite_graph(incidence(source, (name.removeprefix("region-"),)))
+
+
+def region_codes(source: Any) -> dict[str, str]:
+    """IRI → 6-digit code of every jurisdiction."""
+    return {r.iri: r.code for r in regions(source)}
+
+
+def text_or_empty(value: Any) -> str:
+    return text(value)

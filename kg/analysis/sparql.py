@@ -1,0 +1,170 @@
+"""Reading the dataset: SPARQL selections, labels and region names.
+
+Every fact the analyses use comes through a SPARQL query run by ``kg.query.run``; nothing walks triples.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from ..errors import InputError
+from ..terms import PREFIXES
+
+Row = dict[str, Any]
+
+PROLOGUE = "".join(f"PREFIX {prefix}: <{iri}>\n" for prefix, iri in sorted(PREFIXES.items()))
+
+
+class UnknownRegionError(InputError):
+    """A region given by the user matches no jurisdiction, or several equally well."""
+
+
+def select(source: Any, query: str, *, bindings: Mapping[str, Any] | None = None) -> list[Row]:
+    """Run a SELECT query (the prefixes of ``kg.terms.PREFIXES`` are declared) and return its rows."""
+    try:
+        from ..query import run
+    except ImportError:  # TEMPORARY until kg.query lands
+        result = source.query(PROLOGUE + query, initBindings=dict(bindings or {}))
+        names = [str(v) for v in result.vars]
+        return [{name: row[name] for name in names} for row in result]
+    return run(source, PROLOGUE + query, bindings=bindings).rows
+
+
+def select_named(source: Any, name: str, *, arguments: Mapping[str, str] | None = None) -> list[Row]:
+    """Run a named query of ``kg/queries`` and return its rows."""
+    from ..query import run_named
+
+    return run_named(source, name, arguments=arguments).rows
+
+
+def text(term: Any) -> str:
+    """A term as plain text ('' for an unbound variable)."""
+    return "" if term is None else str(term)
+
+
+def local_name(iri: str) -> str:
+    """The last segment of an IRI: ``…/level/province`` → ``province``."""
+    return re.split(r"[/#]", iri.rstrip("/#"))[-1]
+
+
+def as_date(term: Any) -> dt.date | None:
+    """A date from an xsd:date, xsd:gYearMonth or xsd:gYear literal; missing month or day count as 1."""
+    if term is None:
+        return None
+    value = term.toPython() if hasattr(term, "toPython") else term
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    match = re.match(r"^(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?", str(term))
+    if not match:
+        return None
+    year, month, day = match.groups()
+    return dt.date(int(year), int(month or 1), int(day or 1))
+
+
+_LABELS = """
+SELECT ?node ?label WHERE {
+  { ?node rdfs:label ?label } UNION { ?node skos:prefLabel ?label } UNION { ?node dcterms:title ?label }
+}"""
+
+
+def labels(source: Any) -> dict[str, str]:
+    """Every labelled node's display label: Chinese first, then English, then any; ties broken by text."""
+
+    def preference(label: Any) -> tuple[int, str]:
+        language = (getattr(label, "language", None) or "").lower()
+        rank = 0 if language.startswith("zh") else 1 if language.startswith("en") else 2
+        return rank, str(label)
+
+    best: dict[str, tuple[int, str]] = {}
+    for row in select(source, _LABELS):
+        node = str(row["node"])
+        candidate = preference(row["label"])
+        if node not in best or candidate < best[node]:
+            best[node] = candidate
+    return {node: label for node, (_, label) in best.items()}
+
+
+def label_of(node: str, names: Mapping[str, str]) -> str:
+    """A node's label, or the last segment of its IRI when it has none."""
+    return names.get(node) or local_name(node)
+
+
+@dataclass(frozen=True)
+class Region:
+    """A jurisdiction of the dataset."""
+
+    iri: str
+    code: str
+    label: str
+    level: str
+
+
+_REGIONS = """
+SELECT ?j ?code ?label ?level WHERE {
+  ?j a fz:Jurisdiction .
+  OPTIONAL { ?j fz:adminCode ?code }
+  OPTIONAL { ?j rdfs:label ?label FILTER(langMatches(lang(?label), "zh")) }
+  OPTIONAL { ?j fz:level ?level }
+}"""
+
+_LEVEL_ORDER = {"country": 0, "province": 1, "prefecture": 2, "county": 3}
+_SUFFIXES = ("特别行政区", "维吾尔自治区", "壮族自治区", "回族自治区", "自治区", "自治州", "地区", "省", "市", "盟", "县", "区")
+
+
+def regions(source: Any) -> list[Region]:
+    """Every jurisdiction with its code, Chinese label and level, sorted by code."""
+    found: dict[str, Region] = {}
+    for row in select(source, _REGIONS):
+        iri = str(row["j"])
+        region = Region(iri, text(row["code"]), text(row["label"]), local_name(text(row["level"])))
+        if iri not in found or region.label < found[iri].label:
+            found[iri] = region
+    return sorted(found.values(), key=lambda r: (r.code, r.iri))
+
+
+def short_name(label: str) -> str:
+    """A jurisdiction's name without its administrative suffix: 吉林省 → 吉林, 宁夏回族自治区 → 宁夏."""
+    for suffix in _SUFFIXES:
+        if label.endswith(suffix) and len(label) > len(suffix) + 1:
+            return label[: -len(suffix)]
+    return label
+
+
+@dataclass(frozen=True)
+class Resolution:
+    """A region found from the user's text, and the other jurisdictions the text could have meant."""
+
+    region: Region
+    alternatives: tuple[Region, ...] = ()
+
+
+def resolve_region(candidates: list[Region], query: str) -> Resolution:
+    """Find a region by 6-digit code, IRI, exact Chinese name or name without suffix (吉林 → 吉林省).
+
+    When a short name fits several jurisdictions, the highest level wins (吉林 → the province, not the city)
+    and the others are returned as alternatives so that the caller can say how to pick them.
+
+    :raises UnknownRegionError: no jurisdiction fits, or several fit at the same level.
+    """
+    wanted = query.strip()
+    exact = [r for r in candidates if wanted in (r.code, r.iri, r.label)]
+    if len(exact) == 1:
+        return Resolution(exact[0])
+    loose = exact or [r for r in candidates if r.label and short_name(r.label) == short_name(wanted)]
+    if not loose:
+        raise UnknownRegionError(
+            f"region {query!r}: no jurisdiction of the dataset has this code or name; give a 6-digit code "
+            "(e.g. 220000) or a Chinese name (e.g. 吉林 or 吉林省)"
+        )
+    loose.sort(key=lambda r: (_LEVEL_ORDER.get(r.level, 9), r.code))
+    top = [r for r in loose if _LEVEL_ORDER.get(r.level, 9) == _LEVEL_ORDER.get(loose[0].level, 9)]
+    if len(top) > 1:
+        listed = ", ".join(f"{r.label} ({r.code})" for r in top)
+        raise UnknownRegionError(f"region {query!r} is ambiguous: {listed}; give the 6-digit code instead")
+    return Resolution(top[0], tuple(loose[1:]))

@@ -1,0 +1,521 @@
+"""The one loading path: every file a command reads comes through here.
+
+YAML is read strictly (no anchors, aliases, duplicate keys or tags; YAML 1.2 values) and keeps the line and
+column of every value, so case-file errors point at their place. RDF is parsed by Oxigraph's parsers, which
+never fetch anything: a JSON-LD document may only name the project's own context, which is substituted from
+the shipped file. XML with a DOCTYPE is refused before it reaches a parser.
+"""
+
+from __future__ import annotations
+
+import enum
+import json
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from .errors import InputError, LimitExceeded, Problem, RdfSyntaxError
+
+if TYPE_CHECKING:
+    import pyoxigraph
+    import rdflib
+
+DEFAULT_MAX_BYTES = 64 * 1024 * 1024
+"""Largest input file read by default (64 MiB); ``--max-bytes`` changes it."""
+
+MAX_NESTING = 64
+"""Deepest nesting of YAML or JSON structures accepted."""
+
+
+# --- plain files -----------------------------------------------------------------------------------------
+
+
+def read_bytes(path: Path | str, *, max_bytes: int = DEFAULT_MAX_BYTES, what: str = "file") -> bytes:
+    """Read a whole input file, refusing what is not a readable regular file or is over ``max_bytes``."""
+    path = Path(path)
+    if not path.exists():
+        raise InputError(f"{path}: no such {what}; check the path")
+    if path.is_dir():
+        raise InputError(f"{path}: is a directory; give a {what} instead")
+    if not path.is_file():
+        raise InputError(f"{path}: not a regular file; give a {what} instead")
+    size = path.stat().st_size
+    if size > max_bytes:
+        raise LimitExceeded(
+            f"{path}: {size} bytes is over the limit of {max_bytes} bytes; raise it with --max-bytes if you trust the file"
+        )
+    try:
+        return path.read_bytes()
+    except OSError as error:
+        raise InputError(f"{path}: cannot be read ({error.strerror})") from error
+
+
+def decode_text(data: bytes, path: Path | str) -> str:
+    """Decode UTF-8 (a byte-order mark is dropped), refusing NUL bytes and invalid sequences by place."""
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line, column = _place_of_byte(data, error.start)
+        raise InputError(
+            f"{path}:{line}:{column}: not valid UTF-8 (byte 0x{data[error.start]:02x}); save the file as UTF-8"
+        ) from error
+    nul = text.find("\x00")
+    if nul >= 0:
+        line = text.count("\n", 0, nul) + 1
+        column = nul - (text.rfind("\n", 0, nul) + 1) + 1
+        raise InputError(f"{path}:{line}:{column}: NUL byte in a text file; remove it")
+    return text
+
+
+def _place_of_byte(data: bytes, offset: int) -> tuple[int, int]:
+    line = data.count(b"\n", 0, offset) + 1
+    column = offset - (data.rfind(b"\n", 0, offset) + 1) + 1
+    return line, column
+
+
+def read_text(path: Path | str, *, max_bytes: int = DEFAULT_MAX_BYTES, what: str = "file") -> str:
+    """Read a UTF-8 text file through the checks of :func:`read_bytes` and :func:`decode_text`."""
+    return decode_text(read_bytes(path, max_bytes=max_bytes, what=what), path)
+
+
+# --- YAML --------------------------------------------------------------------------------------------------
+
+YamlPath = tuple[str | int, ...]
+
+_INT = re.compile(r"^[-+]?[0-9]+$")
+_OCTAL_LOOKING = re.compile(r"^[-+]?0[0-9]+$")
+_FLOAT = re.compile(r"^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$")
+_NULLS = {"", "~", "null", "Null", "NULL"}
+_TRUE = {"true", "True", "TRUE"}
+_FALSE = {"false", "False", "FALSE"}
+
+
+@dataclass
+class YamlDocument:
+    """Plain YAML data with the line and column (1-based) of every value and every mapping key."""
+
+    path: str
+    data: Any
+    values: dict[YamlPath, tuple[int, int]] = field(default_factory=dict)
+    keys: dict[YamlPath, tuple[int, int]] = field(default_factory=dict)
+
+    def position(self, where: YamlPath, *, key: bool = False) -> tuple[int, int]:
+        """The place of the value (or of its key) at ``where``, else of its nearest ancestor."""
+        table = self.keys if key else self.values
+        probe = tuple(where)
+        while probe:
+            if probe in table:
+                return table[probe]
+            if probe in self.values:
+                return self.values[probe]
+            probe = probe[:-1]
+        return self.values.get((), (1, 1))
+
+    def problem(self, where: YamlPath, message: str, *, key: bool = False) -> Problem:
+        """A :class:`Problem` placed at ``where``."""
+        line, column = self.position(where, key=key)
+        return Problem(self.path, line, column, message)
+
+
+def _plain_scalar(value: str, path: str, mark: Any) -> Any:
+    """Resolve an unquoted scalar the YAML 1.2 core-schema way, refusing ambiguous leading zeros."""
+    if value in _NULLS:
+        return None
+    if value in _TRUE:
+        return True
+    if value in _FALSE:
+        return False
+    if _OCTAL_LOOKING.match(value):
+        raise _yaml_problem(path, mark, f"the number {value} has a leading zero; quote it if it is text (\"{value}\")")
+    if _INT.match(value):
+        return int(value)
+    if _FLOAT.match(value):
+        return float(value)
+    if value in {".inf", "+.inf", "-.inf", ".nan", ".Inf", ".NaN"}:
+        raise _yaml_problem(path, mark, f"{value} is not accepted as a number; quote it if it is text")
+    return value
+
+
+class _YamlProblem(Exception):
+    def __init__(self, problem: Problem) -> None:
+        self.problem = problem
+
+
+def _yaml_problem(path: str, mark: Any, message: str) -> _YamlProblem:
+    return _YamlProblem(Problem(path, mark.line + 1, mark.column + 1, message))
+
+
+def load_yaml(path: Path | str, *, max_bytes: int = DEFAULT_MAX_BYTES, display: str | None = None) -> YamlDocument:
+    """Load one YAML document strictly, keeping the place of every value.
+
+    Refuses anchors and aliases, duplicate keys, explicit tags, several documents and nesting deeper than
+    :data:`MAX_NESTING`; plain scalars follow YAML 1.2 (``NO`` and ``1:20`` stay text). Every refusal is a
+    :class:`~kg.errors.InputError` whose message starts ``file:line:column:``.
+
+    :param display: how to name the file in messages (default: the path as given).
+    """
+    from .errors import CaseFileError
+
+    name = display or str(path)
+    text = read_text(path, max_bytes=max_bytes, what="YAML file")
+    try:
+        return _build_yaml(name, text)
+    except _YamlProblem as error:
+        raise CaseFileError([error.problem]) from None
+
+
+def _build_yaml(name: str, text: str) -> YamlDocument:
+    import yaml
+
+    loader_class = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    document = YamlDocument(path=name, data=None)
+    try:
+        events: Iterator[Any] = yaml.parse(text, Loader=loader_class)
+        _expect(events, yaml.StreamStartEvent, name)
+        start = next(events)
+        if isinstance(start, yaml.StreamEndEvent):
+            raise _YamlProblem(Problem(name, 1, 1, "the file is empty; write the case as a YAML mapping"))
+        if not isinstance(start, yaml.DocumentStartEvent):
+            raise _yaml_problem(name, start.start_mark, "expected a YAML document")
+        document.data = _node(events, next(events), (), document, 0)
+        _expect(events, yaml.DocumentEndEvent, name)
+        end = next(events)
+        if not isinstance(end, yaml.StreamEndEvent):
+            raise _yaml_problem(name, end.start_mark, "only one YAML document per file; remove the second '---'")
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        reason = error.problem or error.context or "invalid YAML"
+        raise _YamlProblem(Problem(name, line, column, f"invalid YAML: {reason}")) from None
+    except yaml.YAMLError as error:
+        raise _YamlProblem(Problem(name, 1, 1, f"invalid YAML: {error}")) from None
+    return document
+
+
+def _expect(events: Iterator[Any], kind: type, name: str) -> Any:
+    event = next(events)
+    if not isinstance(event, kind):
+        raise _yaml_problem(name, event.start_mark, f"unexpected YAML {type(event).__name__}")
+    return event
+
+
+def _refuse_anchor_and_tag(event: Any, name: str) -> None:
+    import yaml
+
+    if isinstance(event, yaml.AliasEvent):
+        raise _yaml_problem(name, event.start_mark, f"aliases (*{event.anchor}) are not allowed; write the value out")
+    if getattr(event, "anchor", None):
+        raise _yaml_problem(name, event.start_mark, f"anchors (&{event.anchor}) are not allowed; remove it")
+    tag = getattr(event, "tag", None)
+    if tag is not None:
+        raise _yaml_problem(name, event.start_mark, f"tags ({tag}) are not allowed; remove the tag")
+
+
+def _node(events: Iterator[Any], event: Any, where: YamlPath, document: YamlDocument, depth: int) -> Any:
+    import yaml
+
+    name = document.path
+    if depth > MAX_NESTING:
+        raise _yaml_problem(name, event.start_mark, "input too deeply nested")
+    _refuse_anchor_and_tag(event, name)
+    document.values[where] = (event.start_mark.line + 1, event.start_mark.column + 1)
+    if isinstance(event, yaml.ScalarEvent):
+        if not event.style:
+            return _plain_scalar(event.value, name, event.start_mark)
+        return event.value
+    if isinstance(event, yaml.SequenceStartEvent):
+        items: list[Any] = []
+        while True:
+            item = next(events)
+            if isinstance(item, yaml.SequenceEndEvent):
+                return items
+            items.append(_node(events, item, (*where, len(items)), document, depth + 1))
+    if isinstance(event, yaml.MappingStartEvent):
+        mapping: dict[str, Any] = {}
+        while True:
+            key_event = next(events)
+            if isinstance(key_event, yaml.MappingEndEvent):
+                return mapping
+            _refuse_anchor_and_tag(key_event, name)
+            if not isinstance(key_event, yaml.ScalarEvent):
+                raise _yaml_problem(name, key_event.start_mark, "mapping keys must be plain text")
+            key = key_event.value
+            if key == "<<" and not key_event.style:
+                raise _yaml_problem(name, key_event.start_mark, "merge keys (<<) are not allowed; write the keys out")
+            if key in mapping:
+                first = document.keys[(*where, key)]
+                raise _yaml_problem(
+                    name, key_event.start_mark, f"duplicate key '{key}' (first at line {first[0]}); keep one"
+                )
+            document.keys[(*where, key)] = (key_event.start_mark.line + 1, key_event.start_mark.column + 1)
+            mapping[key] = _node(events, next(events), (*where, key), document, depth + 1)
+    raise _yaml_problem(name, event.start_mark, f"unexpected YAML {type(event).__name__}")
+
+
+# --- RDF ---------------------------------------------------------------------------------------------------
+
+
+class RdfFormat(enum.Enum):
+    """The RDF serialisations fazhi-kg reads and writes."""
+
+    TURTLE = ("turtle", (".ttl",), "text/turtle")
+    NTRIPLES = ("nt", (".nt",), "application/n-triples")
+    NQUADS = ("nquads", (".nq",), "application/n-quads")
+    TRIG = ("trig", (".trig",), "application/trig")
+    JSONLD = ("jsonld", (".jsonld", ".json"), "application/ld+json")
+    RDFXML = ("rdfxml", (".rdf", ".owl", ".xml"), "application/rdf+xml")
+
+    def __init__(self, label: str, extensions: tuple[str, ...], media_type: str) -> None:
+        self.label = label
+        self.extensions = extensions
+        self.media_type = media_type
+
+    @classmethod
+    def from_extension(cls, path: Path | str) -> RdfFormat:
+        """The format a file name's extension names; an unknown extension is an error, not a guess."""
+        suffix = Path(path).suffix.lower()
+        for member in cls:
+            if suffix in member.extensions:
+                return member
+        known = ", ".join(ext for member in cls for ext in member.extensions)
+        raise InputError(f"{path}: unknown RDF file extension '{suffix}'; use one of {known} or give --format")
+
+    @classmethod
+    def from_label(cls, label: str) -> RdfFormat:
+        """The format named on the command line (``ttl``, ``turtle``, ``nt``, ``jsonld`` …)."""
+        aliases = {"ttl": "turtle", "n-triples": "nt", "ntriples": "nt", "json-ld": "jsonld", "xml": "rdfxml"}
+        wanted = aliases.get(label.lower(), label.lower())
+        for member in cls:
+            if member.label == wanted:
+                return member
+        raise InputError(f"unknown RDF format '{label}'; use one of {', '.join(m.label for m in cls)}")
+
+    @classmethod
+    def from_media_type(cls, media_type: str) -> RdfFormat:
+        """The format of a media type such as ``text/turtle``."""
+        wanted = media_type.split(";")[0].strip().lower()
+        for member in cls:
+            if member.media_type == wanted:
+                return member
+        raise InputError(f"unknown RDF media type '{media_type}'")
+
+    def oxigraph(self) -> pyoxigraph.RdfFormat:
+        """The matching pyoxigraph format."""
+        import pyoxigraph
+
+        return {
+            RdfFormat.TURTLE: pyoxigraph.RdfFormat.TURTLE,
+            RdfFormat.NTRIPLES: pyoxigraph.RdfFormat.N_TRIPLES,
+            RdfFormat.NQUADS: pyoxigraph.RdfFormat.N_QUADS,
+            RdfFormat.TRIG: pyoxigraph.RdfFormat.TRIG,
+            RdfFormat.JSONLD: pyoxigraph.RdfFormat.JSON_LD,
+            RdfFormat.RDFXML: pyoxigraph.RdfFormat.RDF_XML,
+        }[self]
+
+
+_DOCTYPE = re.compile(r"<!\s*(DOCTYPE|ENTITY)", re.IGNORECASE)
+
+
+def shipped_context() -> dict[str, Any]:
+    """The project's JSON-LD context, as shipped in ``data/context.jsonld``."""
+    from .resources import data_dir
+
+    return json.loads((data_dir() / "context.jsonld").read_text(encoding="utf-8"))["@context"]
+
+
+def _check_json_depth(value: Any, path: Path | str, depth: int = 0) -> None:
+    if depth > MAX_NESTING:
+        raise LimitExceeded(f"{path}: input too deeply nested (over {MAX_NESTING} levels)")
+    if isinstance(value, dict):
+        for item in value.values():
+            _check_json_depth(item, path, depth + 1)
+    elif isinstance(value, list):
+        for item in value:
+            _check_json_depth(item, path, depth + 1)
+
+
+def _localise_contexts(value: Any, path: Path | str, allow_network: bool) -> Any:
+    """Substitute the shipped context for its IRI; refuse every other remote or file context and @import."""
+    from .terms import CONTEXT_IRI
+
+    if isinstance(value, list):
+        return [_localise_contexts(item, path, allow_network) for item in value]
+    if not isinstance(value, dict):
+        return value
+    result: dict[str, Any] = {}
+    for key, item in value.items():
+        if key == "@context":
+            result[key] = _localise_context_value(item, path, allow_network, CONTEXT_IRI)
+        elif key == "@import" and not allow_network:
+            raise InputError(f"{path}: JSON-LD @import of '{item}' refused: kg never fetches contexts; inline it")
+        else:
+            result[key] = _localise_contexts(item, path, allow_network)
+    return result
+
+
+def _localise_context_value(item: Any, path: Path | str, allow_network: bool, context_iri: str) -> Any:
+    if isinstance(item, list):
+        return [_localise_context_value(entry, path, allow_network, context_iri) for entry in item]
+    if isinstance(item, str):
+        if item == context_iri:
+            return shipped_context()
+        if allow_network:
+            return item
+        raise InputError(
+            f"{path}: JSON-LD @context '{item}' refused: kg never fetches remote or file contexts; "
+            f"inline the context, or refer to {context_iri} (shipped with kg)"
+        )
+    if isinstance(item, dict):
+        return _localise_contexts(item, path, allow_network)
+    return item
+
+
+def _prepare(data: bytes, path: Path | str, fmt: RdfFormat, allow_network: bool) -> bytes:
+    """Check an RDF document before a parser sees it; return the bytes to parse."""
+    text = decode_text(data, path)
+    if fmt is RdfFormat.RDFXML and _DOCTYPE.search(text):
+        raise InputError(f"{path}: XML DOCTYPE or ENTITY declarations are refused (entity expansion); remove them")
+    if fmt is RdfFormat.JSONLD:
+        try:
+            document = json.loads(text)
+        except json.JSONDecodeError as error:
+            raise RdfSyntaxError(f"{path}:{error.lineno}:{error.colno}: invalid JSON: {error.msg}") from None
+        except RecursionError:
+            raise LimitExceeded(f"{path}: input too deeply nested") from None
+        _check_json_depth(document, path)
+        return json.dumps(_localise_contexts(document, path, allow_network), ensure_ascii=False).encode("utf-8")
+    return text.encode("utf-8")
+
+
+def read_quads(
+    path: Path | str,
+    *,
+    format: RdfFormat | None = None,
+    allow_network: bool = False,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+) -> list[pyoxigraph.Quad]:
+    """Parse one RDF file into Oxigraph quads, safely; errors name the file, line and column."""
+    import pyoxigraph
+
+    fmt = format or RdfFormat.from_extension(path)
+    data = _prepare(read_bytes(path, max_bytes=max_bytes, what="RDF file"), path, fmt, allow_network)
+    try:
+        return list(pyoxigraph.parse(data, format=fmt.oxigraph()))
+    except SyntaxError as error:
+        raise RdfSyntaxError(f"{path}:{_syntax_place(error)}: {fmt.label} syntax error: {_syntax_reason(error)}") from None
+    except RecursionError:
+        raise LimitExceeded(f"{path}: input too deeply nested") from None
+
+
+def _syntax_place(error: SyntaxError) -> str:
+    match = re.search(r"line (\d+) between columns (\d+)", str(error))
+    if match:
+        return f"{match.group(1)}:{match.group(2)}"
+    match = re.search(r"(\d+):(\d+)", str(error))
+    if match:
+        return f"{match.group(1)}:{match.group(2)}"
+    return f"{error.lineno or 1}:{error.offset or 1}"
+
+
+def _syntax_reason(error: SyntaxError) -> str:
+    message = str(error.msg if error.msg else error)
+    return re.sub(r"^Parser error at line \d+ between columns \d+ and \d+: ", "", message)
+
+
+def quads_to_graph(quads: Iterable[pyoxigraph.Quad], graph: rdflib.Graph | None = None) -> rdflib.Graph:
+    """Add Oxigraph quads to an rdflib graph (named graphs merge into it), keeping literals as written."""
+    from rdflib import Graph
+
+    from .terms import PREFIXES
+
+    target = graph if graph is not None else Graph()
+    if graph is None:
+        for prefix, namespace in PREFIXES.items():
+            target.bind(prefix, namespace)
+    convert = term_converter()
+    add = target.add
+    for quad in quads:
+        add((convert(quad.subject), convert(quad.predicate), convert(quad.object)))
+    return target
+
+
+def term_converter() -> Any:
+    """A function turning Oxigraph terms into rdflib terms, caching IRIs and datatypes."""
+    import pyoxigraph
+    from rdflib import BNode, Literal, URIRef
+
+    iris: dict[str, URIRef] = {}
+    xsd_string = "http://www.w3.org/2001/XMLSchema#string"
+
+    def convert(term: Any) -> Any:
+        if isinstance(term, pyoxigraph.NamedNode):
+            value = term.value
+            found = iris.get(value)
+            if found is None:
+                found = iris[value] = URIRef(value)
+            return found
+        if isinstance(term, pyoxigraph.Literal):
+            if term.language:
+                return Literal(term.value, lang=term.language)
+            datatype = term.datatype.value
+            if datatype == xsd_string:
+                return Literal(term.value)
+            return Literal(term.value, datatype=convert(term.datatype))
+        if isinstance(term, pyoxigraph.BlankNode):
+            return BNode(term.value)
+        raise InputError(f"RDF-star triple terms are not supported: {term}")
+
+    return convert
+
+
+def read_rdf(
+    path: Path | str,
+    *,
+    format: RdfFormat | None = None,
+    allow_network: bool = False,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+) -> rdflib.Graph:
+    """Read one RDF file of any supported format into an rdflib graph, safely.
+
+    >>> from kg.resources import ontology_file
+    >>> len(read_rdf(ontology_file())) > 100
+    True
+    """
+    return quads_to_graph(read_quads(path, format=format, allow_network=allow_network, max_bytes=max_bytes))
+
+
+def read_rdf_files(
+    paths: Iterable[Path | str],
+    *,
+    format: RdfFormat | None = None,
+    allow_network: bool = False,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+) -> rdflib.Graph:
+    """Read several RDF files into one rdflib graph."""
+    from rdflib import Graph
+
+    from .terms import PREFIXES
+
+    graph = Graph()
+    for prefix, namespace in PREFIXES.items():
+        graph.bind(prefix, namespace)
+    for path in paths:
+        quads_to_graph(read_quads(path, format=format, allow_network=allow_network, max_bytes=max_bytes), graph)
+    return graph
+
+
+# --- queries -----------------------------------------------------------------------------------------------
+
+
+def read_query(text_or_path: str, *, max_bytes: int = 1024 * 1024) -> str:
+    """A query given inline or as a ``.rq``/``.sparql`` file path; the file goes through the same checks."""
+    candidate = text_or_path.strip()
+    if candidate.endswith((".rq", ".sparql")) and "\n" not in candidate:
+        return read_text(candidate, max_bytes=max_bytes, what="query file")
+    if len(text_or_path.encode("utf-8")) > max_bytes:
+        raise LimitExceeded(f"query: {len(text_or_path)} characters is over the limit of {max_bytes} bytes")
+    if "\x00" in text_or_path:
+        raise InputError("query: NUL character in the query text; remove it")
+    return text_or_path

@@ -1,0 +1,1 @@
+"""Plain data to rdflib graphs: one module per kind of input (jurisdictions, cases, vocabularies)."""

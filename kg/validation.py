@@ -1,0 +1,792 @@
+"""SHACL validation, and a report a person can act on.
+
+pyshacl does the checking; this module turns its results into plain :class:`Problem` records that name the
+case file and line each focus node came from (``fz:caseFile`` / ``fz:caseFileLine`` in the data), in English
+and Chinese, grouped by focus node. pyshacl's own output names neither, which is why this module exists.
+
+It adds one check of its own: rdflib accepts ill-typed literals such as ``"abc"^^xsd:decimal`` silently, so
+every ill-typed literal in the data is reported as a Violation, once, whatever the shapes say.
+
+Nothing is fetched: ``owl:imports`` are stripped from shapes and ontology (with a note in the report) and
+SPARQL-based constraints that name other graphs or services are refused unless ``allow_network`` is set.
+
+Outputs (:meth:`ValidationReport.to_text`, ``to_json``, ``to_turtle``) are deterministic: the same data give
+the same bytes, whatever the blank-node labels of the parse.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import re
+import signal
+import threading
+from collections.abc import Iterable, Iterator
+from dataclasses import asdict, dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from .errors import InputError, LimitExceeded
+from .terms import FZ, PREFIXES, SH
+
+if TYPE_CHECKING:
+    from rdflib import Graph
+    from rdflib.term import Node
+
+__all__ = [
+    "JSON_SCHEMA",
+    "LEVELS",
+    "SEVERITIES",
+    "WELL_TYPED_CHECK",
+    "Problem",
+    "ValidationReport",
+    "validate",
+]
+
+JSON_SCHEMA = "fazhi-kg/validation/1"
+"""The value of the ``"schema"`` key of :meth:`ValidationReport.to_json`; bumped on any incompatible change."""
+
+SEVERITIES: tuple[str, ...] = ("Violation", "Warning", "Info")
+"""Severity names, most severe first."""
+
+LEVELS: dict[str, int] = {"violation": 0, "warning": 1, "info": 2}
+"""``--fail-on`` levels and their rank in :data:`SEVERITIES`."""
+
+WELL_TYPED_CHECK = "https://w3id.org/fazhi/kg/checks#WellTypedLiteral"
+"""The ``sh:sourceShape`` of ill-typed-literal results that no shape reported."""
+
+_SH = str(SH)
+_CHECK_SHAPE_CURIE = f"<{WELL_TYPED_CHECK}>"
+_LABEL_LIMIT = 20
+_COUNT_CONSTRAINTS = {_SH + "MinCountConstraintComponent", _SH + "MaxCountConstraintComponent"}
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One validation result in plain words.
+
+    ``focus`` is the focus node's full IRI; ``path``, ``value``, ``source_shape`` and ``constraint`` are
+    compact (the prefixes of :data:`kg.terms.PREFIXES`, ``<…>`` otherwise; ``path`` in SPARQL property-path
+    syntax). ``detail`` adds what was found, e.g. ``found 0`` for a count constraint.
+    """
+
+    focus: str
+    focus_label: str | None
+    path: str | None
+    value: str | None
+    severity: str
+    message_en: str
+    message_zh: str | None
+    source_shape: str
+    constraint: str
+    case_file: str | None
+    case_file_line: int | None
+    detail: str | None = None
+
+    def sort_key(self) -> tuple[Any, ...]:
+        """Case file, line, focus, path, message, then the rest: a total, deterministic order."""
+        return (
+            self.case_file is None,
+            self.case_file or "",
+            self.case_file_line or 0,
+            self.focus,
+            self.path or "",
+            self.message_en,
+            SEVERITIES.index(self.severity),
+            self.value or "",
+            self.constraint,
+            self.source_shape,
+            self.message_zh or "",
+        )
+
+    @property
+    def place(self) -> str | None:
+        """``file:line`` (or just the file) the focus node came from, if known."""
+        if self.case_file is None:
+            return None
+        return self.case_file if self.case_file_line is None else f"{self.case_file}:{self.case_file_line}"
+
+
+@dataclass(frozen=True)
+class _Result:
+    """The RDF terms of one result, kept to write the standard report graph."""
+
+    problem: Problem
+    focus: Node
+    path: Node | None
+    value: Node | None
+    severity: str
+    constraint: Node
+    shape: Node
+    messages: tuple[Any, ...]
+    path_graph: Graph | None
+
+
+@dataclass(frozen=True)
+class ValidationReport:
+    """The outcome of :func:`validate`: problems sorted, plus notes about what was ignored or stripped."""
+
+    problems: tuple[Problem, ...]
+    notes: tuple[str, ...] = ()
+    _results: tuple[_Result, ...] = field(default=(), repr=False, compare=False)
+
+    @property
+    def conforms(self) -> bool:
+        """True when there is no Violation (SHACL's own meaning of conformance)."""
+        return self.conforms_at("violation")
+
+    def conforms_at(self, level: str) -> bool:
+        """True when no problem is at or above ``level`` (``violation``, ``warning`` or ``info``)."""
+        rank = _level_rank(level)
+        return not any(SEVERITIES.index(p.severity) <= rank for p in self.problems)
+
+    @property
+    def counts(self) -> dict[str, int]:
+        """Problems per severity, every severity present, most severe first."""
+        counts = dict.fromkeys(SEVERITIES, 0)
+        for problem in self.problems:
+            counts[problem.severity] += 1
+        return counts
+
+    def by_focus(self) -> dict[str, list[Problem]]:
+        """Problems grouped by focus node, groups in report order (case file, line, focus)."""
+        groups: dict[str, list[Problem]] = {}
+        for problem in self.problems:
+            groups.setdefault(problem.focus, []).append(problem)
+        return groups
+
+    def summary(self) -> str:
+        """``N violations, M warnings, K infos in X focus nodes``."""
+        counts = self.counts
+        parts = [_plural(counts[s], s.lower()) for s in SEVERITIES]
+        return f"{', '.join(parts)} in {_plural(len(self.by_focus()), 'focus node')}"
+
+    def to_text(self) -> str:
+        """The report for people: one block per focus node, headed by its case file and line."""
+        lines = [f"note: {note}" for note in self.notes]
+        for problems in self.by_focus().values():
+            lines.append(_focus_heading(problems[0]))
+            lines.extend(_problem_line(p) for p in problems)
+            lines.append("")
+        lines.append(self.summary())
+        return "\n".join(lines) + "\n"
+
+    def to_json(self) -> str:
+        """The report as JSON, schema ``fazhi-kg/validation/1`` (documented in ``docs/validation.md``)."""
+        counts = self.counts
+        document = {
+            "schema": JSON_SCHEMA,
+            "conforms": self.conforms,
+            "counts": {s.lower(): counts[s] for s in SEVERITIES},
+            "focus_nodes": len(self.by_focus()),
+            "notes": list(self.notes),
+            "prefixes": dict(sorted(PREFIXES.items())),
+            "problems": [asdict(p) for p in self.problems],
+        }
+        return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
+
+    def to_turtle(self) -> str:
+        """The standard SHACL validation report graph, with blank nodes named deterministically."""
+        return _report_graph(self).serialize(format="turtle")
+
+
+# --- validate ----------------------------------------------------------------------------------------------
+
+
+def validate(
+    data: Graph,
+    *,
+    shapes: Graph | None = None,
+    ontology: Graph | None = None,
+    timeout: float | None = None,
+    allow_network: bool = False,
+) -> ValidationReport:
+    """Validate ``data`` against SHACL ``shapes`` and report every problem with the case file and line.
+
+    :param data: the graph to check; it is not changed.
+    :param shapes: a shapes graph; default: every shipped shapes file merged.
+    :param ontology: mixed into a copy of the data so that ``rdfs:subClassOf`` counts for ``sh:class``;
+        default: the shipped ontology (none if it is missing).
+    :param timeout: seconds before the work stops with :class:`~kg.errors.LimitExceeded`; applies only on the
+        main thread (elsewhere the run is unbounded).
+    :param allow_network: let SPARQL-based constraints use ``FROM``/``SERVICE``/``LOAD``.
+    :raises InputError: the shapes are not valid SHACL, or a SPARQL constraint reaches outside the data.
+    :raises LimitExceeded: over ``timeout``, or input too deeply nested.
+
+    >>> from rdflib import Graph
+    >>> shapes = Graph().parse(format="turtle", data='''
+    ...   @prefix sh: <http://www.w3.org/ns/shacl#> . @prefix fz: <https://w3id.org/fazhi/ontology#> .
+    ...   <urn:s> a sh:NodeShape ; sh:targetClass fz:Case ;
+    ...     sh:property [ sh:path fz:region ; sh:minCount 1 ; sh:message "a case has a region"@en ] .''')
+    >>> data = Graph().parse(format="turtle", data='''
+    ...   @prefix fz: <https://w3id.org/fazhi/ontology#> .
+    ...   <urn:c> a fz:Case ; fz:caseFile "data/cases/x.yaml" ; fz:caseFileLine 1 .''')
+    >>> report = validate(data, shapes=shapes, ontology=Graph())
+    >>> print(report.to_text(), end="")
+    data/cases/x.yaml:1  urn:c
+      Violation  fz:region — a case has a region; found 0
+    <BLANKLINE>
+    1 violation, 0 warnings, 0 infos in 1 focus node
+    """
+    notes: list[str] = []
+    shapes_graph = _without_imports(shapes if shapes is not None else _default_shapes(), "shapes", notes)
+    ontology_graph = _without_imports(ontology if ontology is not None else _default_ontology(), "ontology", notes)
+    if len(ontology_graph) == 0:
+        ontology_graph = None
+    if any(True for _ in data.triples((None, _OWL_IMPORTS, None))):
+        notes.append("owl:imports in the data were ignored; nothing is fetched")
+    if not allow_network:
+        _refuse_outside_access(shapes_graph)
+    with _time_limit(timeout):
+        results = _run_pyshacl(data, shapes_graph, ontology_graph)
+    return _report(results, data, shapes_graph, notes)
+
+
+def _run_pyshacl(data: Graph, shapes: Graph, ontology: Graph | None) -> Graph:
+    """pyshacl with every optional feature off; its errors become the user's input errors."""
+    import pyshacl
+    from pyshacl.errors import ReportableRuntimeError
+
+    try:
+        _conforms, results, _text = pyshacl.validate(
+            data,
+            shacl_graph=shapes,
+            ont_graph=ontology,
+            inference="none",
+            advanced=False,
+            allow_warnings=True,
+            allow_infos=True,
+            abort_on_first=False,
+            meta_shacl=False,
+            js=False,
+            do_owl_imports=False,
+        )
+    except ReportableRuntimeError as error:
+        raise InputError(f"shapes: not valid SHACL: {error.message}; fix the shapes file") from error
+    except RecursionError as error:
+        raise LimitExceeded("validation: input too deeply nested (a path or list is too long)") from error
+    return results
+
+
+def _default_shapes() -> Graph:
+    from .loading import read_rdf_files
+    from .resources import shapes_dir, shapes_files
+
+    files = shapes_files()
+    if not files:
+        raise InputError(f"no SHACL shapes files in {shapes_dir()}; pass the shapes to use with --shapes")
+    return read_rdf_files(files)
+
+
+def _default_ontology() -> Graph:
+    from rdflib import Graph
+
+    from .loading import read_rdf
+    from .resources import ontology_file
+
+    path = ontology_file()
+    return read_rdf(path) if path.is_file() else Graph()
+
+
+# --- guards --------------------------------------------------------------------------------------------------
+
+_OWL_IMPORTS_IRI = "http://www.w3.org/2002/07/owl#imports"
+_OUTSIDE = re.compile(r"(?<![?$\w:])(SERVICE|FROM|LOAD)\b", re.IGNORECASE)
+
+
+def _uri(iri: str) -> Any:
+    from rdflib import URIRef
+
+    return URIRef(iri)
+
+
+class _LazyTerm:
+    """A URIRef built on first use, so that importing this module does not import rdflib's term module."""
+
+    def __init__(self, iri: str) -> None:
+        self.iri = iri
+
+    def __get__(self, owner: Any, owner_type: Any = None) -> Any:
+        return _uri(self.iri)
+
+
+_OWL_IMPORTS: Any = None
+
+
+def _owl_imports() -> Any:
+    return _uri(_OWL_IMPORTS_IRI)
+
+
+def _without_imports(graph: Graph, what: str, notes: list[str]) -> Graph:
+    """The graph itself, or a copy without its ``owl:imports`` (noted), so that nothing can be fetched."""
+    from rdflib import Graph as RdfGraph
+
+    imports = list(graph.triples((None, _owl_imports(), None)))
+    if not imports:
+        return graph
+    targets = ", ".join(sorted(f"<{o}>" for _s, _p, o in imports))
+    notes.append(f"owl:imports in the {what} were stripped and not fetched: {targets}")
+    copy = RdfGraph()
+    for prefix, namespace in graph.namespaces():
+        copy.bind(prefix, namespace)
+    for triple in graph:
+        if triple[1] != _owl_imports():
+            copy.add(triple)
+    return copy
+
+
+def _refuse_outside_access(shapes: Graph) -> None:
+    """Refuse SPARQL-based constraints that read other graphs, call services or load documents."""
+    for keyword in ("select", "ask", "construct", "update"):
+        for node, text in shapes.subject_objects(_uri(_SH + keyword)):
+            found = _OUTSIDE.search(_without_strings(str(text)))
+            if found:
+                raise InputError(
+                    f"shapes: the SPARQL constraint of {_compact(node)} uses {found.group(1).upper()}, "
+                    "which reaches outside the data; remove it (or allow network access explicitly)"
+                )
+
+
+def _without_strings(query: str) -> str:
+    """The query with string literals and comments blanked, so that words in them are not keywords."""
+    return re.sub(r'"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'|#[^\n]*|<[^>\s]*>', " ", query)
+
+
+@contextlib.contextmanager
+def _time_limit(seconds: float | None) -> Iterator[None]:
+    """Stop the work after ``seconds`` with LimitExceeded (SIGALRM: main thread only, else unbounded)."""
+    if seconds is None or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def expire(_signum: int, _frame: Any) -> None:
+        raise LimitExceeded(
+            f"validation: stopped after the time limit of {seconds:g} s; "
+            "raise it with --timeout or validate less data"
+        )
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+# --- reading pyshacl's results ---------------------------------------------------------------------------
+
+
+def _report(results: Graph, data: Graph, shapes: Graph, notes: list[str]) -> ValidationReport:
+    """Plain, sorted problems from pyshacl's results and from the ill-typed-literal check."""
+    from rdflib import RDF
+
+    ill_typed = _ill_typed_literals(data)
+    context = _Context(data, shapes)
+    records: list[_Result] = []
+    replaced_shapes: dict[tuple[Node, Node, Node], Node] = {}
+    for node in results.subjects(RDF.type, _uri(_SH + "ValidationResult")):
+        raw = _read_result(results, node)
+        key = (raw["focus"], raw["path"], raw["value"])
+        if str(raw["constraint"]) == _SH + "DatatypeConstraintComponent" and key in ill_typed:
+            replaced_shapes.setdefault(key, raw["shape"])
+            continue
+        records.append(context.result(raw, results))
+    for key in sorted(ill_typed, key=lambda k: tuple(x.n3() for x in k)):
+        records.append(context.ill_typed(key, replaced_shapes.get(key)))
+    unique = {r.problem: r for r in records}
+    ordered = sorted(unique.values(), key=lambda r: r.problem.sort_key())
+    return ValidationReport(
+        problems=tuple(r.problem for r in ordered), notes=tuple(notes), _results=tuple(ordered)
+    )
+
+
+def _read_result(results: Graph, node: Node) -> dict[str, Any]:
+    value = results.value
+    return {
+        "focus": value(node, _uri(_SH + "focusNode")),
+        "path": value(node, _uri(_SH + "resultPath")),
+        "value": value(node, _uri(_SH + "value")),
+        "severity": value(node, _uri(_SH + "resultSeverity")),
+        "constraint": value(node, _uri(_SH + "sourceConstraintComponent")),
+        "shape": value(node, _uri(_SH + "sourceShape")),
+        "messages": tuple(results.objects(node, _uri(_SH + "resultMessage"))),
+    }
+
+
+class _Context:
+    """What turning results into problems needs from the data and shapes, with per-node caches."""
+
+    def __init__(self, data: Graph, shapes: Graph) -> None:
+        self.data = data
+        self.shapes = shapes
+        self._origin: dict[Node, tuple[str | None, int | None]] = {}
+        self._label: dict[Node, str | None] = {}
+
+    def result(self, raw: dict[str, Any], results: Graph) -> _Result:
+        focus, path, value = raw["focus"], raw["path"], raw["value"]
+        path_graph = results if path is not None and (path, None, None) in results else self.shapes
+        case_file, line = self.origin(focus)
+        en, zh = _messages(raw["messages"], raw["constraint"])
+        problem = Problem(
+            focus=_node_id(self.data, focus),
+            focus_label=self.label(focus),
+            path=None if path is None else _path_text(path_graph, path),
+            value=None if value is None else _term_text(self.data, value),
+            severity=_severity(raw["severity"]),
+            message_en=en,
+            message_zh=zh,
+            source_shape=_shape_text(self.shapes, raw["shape"]),
+            constraint=_compact(raw["constraint"]),
+            case_file=case_file,
+            case_file_line=line,
+            detail=self._detail(raw),
+        )
+        return _Result(
+            problem, focus, path, value, _SH + problem.severity, raw["constraint"], raw["shape"],
+            raw["messages"], path_graph,
+        )
+
+    def ill_typed(self, key: tuple[Node, Node, Node], shape: Node | None) -> _Result:
+        from rdflib import Literal
+
+        focus, predicate, literal = key
+        en, zh = _ill_typed_messages(literal)
+        case_file, line = self.origin(focus)
+        constraint = _uri(_SH + "DatatypeConstraintComponent")
+        problem = Problem(
+            focus=_node_id(self.data, focus),
+            focus_label=self.label(focus),
+            path=_compact(predicate),
+            value=_term_text(self.data, literal),
+            severity="Violation",
+            message_en=en,
+            message_zh=zh,
+            source_shape=_CHECK_SHAPE_CURIE if shape is None else _shape_text(self.shapes, shape),
+            constraint=_compact(constraint),
+            case_file=case_file,
+            case_file_line=line,
+        )
+        shape_node = _uri(WELL_TYPED_CHECK) if shape is None else shape
+        messages = (Literal(en, lang="en"), Literal(zh, lang="zh"))
+        return _Result(problem, focus, predicate, literal, _SH + "Violation", constraint, shape_node, messages, None)
+
+    def origin(self, node: Node) -> tuple[str | None, int | None]:
+        """The case file and line of ``node``, else of the nearest node that links to it."""
+        if node not in self._origin:
+            found = self._own_origin(node)
+            if found[0] is None:
+                linked = [self._own_origin(s) for s in set(self.data.subjects(None, node)) if s != node]
+                linked = [o for o in linked if o[0] is not None]
+                if linked:
+                    found = min(linked, key=lambda o: (o[0], o[1] or 0))
+            self._origin[node] = found
+        return self._origin[node]
+
+    def _own_origin(self, node: Node) -> tuple[str | None, int | None]:
+        case_file = self.data.value(node, FZ.caseFile)
+        line = self.data.value(node, FZ.caseFileLine)
+        if case_file is None:
+            return None, None
+        number = line.toPython() if line is not None else None
+        return str(case_file), number if isinstance(number, int) else None
+
+    def label(self, node: Node) -> str | None:
+        if node not in self._label:
+            self._label[node] = _best_label(self.data, node)
+        return self._label[node]
+
+    def _detail(self, raw: dict[str, Any]) -> str | None:
+        from rdflib import URIRef
+
+        path = raw["path"]
+        if str(raw["constraint"]) not in _COUNT_CONSTRAINTS or not isinstance(path, URIRef):
+            return None
+        return f"found {len(set(self.data.objects(raw['focus'], path)))}"
+
+
+def _severity(node: Node | None) -> str:
+    """SHACL's severity by name; custom severities count as Violations (SHACL says they do not conform)."""
+    name = str(node).removeprefix(_SH) if node is not None else ""
+    return name if name in SEVERITIES else "Violation"
+
+
+def _messages(messages: Iterable[Any], constraint: Node) -> tuple[str, str | None]:
+    """The English and Chinese message; pyshacl's own (untagged) text stands in for a missing English one."""
+    by_language: dict[str, list[str]] = {}
+    for message in messages:
+        language = (getattr(message, "language", None) or "").lower().split("-")[0]
+        by_language.setdefault(language, []).append(str(message))
+    english = by_language.get("en") or by_language.get("") or sorted(sum(by_language.values(), []))
+    chinese = by_language.get("zh")
+    en = min(english) if english else _compact(constraint)
+    return en, min(chinese) if chinese else None
+
+
+# --- ill-typed literals ---------------------------------------------------------------------------------
+
+_TZ = r"(Z|[+-]\d\d:\d\d)?"
+_LEXICAL_FORMS: dict[str, re.Pattern[str]] = {
+    "gYear": re.compile(rf"-?\d{{4,}}{_TZ}"),
+    "gYearMonth": re.compile(rf"-?\d{{4,}}-(0[1-9]|1[0-2]){_TZ}"),
+    "gMonth": re.compile(rf"--(0[1-9]|1[0-2]){_TZ}"),
+    "gDay": re.compile(rf"---(0[1-9]|[12]\d|3[01]){_TZ}"),
+    "gMonthDay": re.compile(rf"--(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01]){_TZ}"),
+}
+"""Lexical forms that rdflib does not check (its ``ill_typed`` is None for them)."""
+
+_HINTS: dict[str, tuple[str, str]] = {
+    "date": ("write YYYY-MM-DD with a real day, e.g. 2021-10-12", "请写成 YYYY-MM-DD 且为真实日期，例如 2021-10-12"),
+    "dateTime": ("write YYYY-MM-DDThh:mm:ss, e.g. 2021-10-12T09:00:00", "请写成 YYYY-MM-DDThh:mm:ss"),
+    "gYear": ("write a four-digit year, e.g. 2021", "请写成四位年份，例如 2021"),
+    "gYearMonth": ("write YYYY-MM, e.g. 2021-10", "请写成 YYYY-MM，例如 2021-10"),
+    "decimal": (
+        "write a plain number such as 21 or 1700.5; keep words like 余 out of the value",
+        "请写成数字，例如 21 或 1700.5；“余”等文字不要写进数值",
+    ),
+    "integer": ("write a whole number, e.g. 18", "请写成整数，例如 18"),
+    "positiveInteger": ("write a whole number of 1 or more", "请写成不小于 1 的整数"),
+    "nonNegativeInteger": ("write a whole number of 0 or more", "请写成不小于 0 的整数"),
+    "boolean": ("write true or false", "请写成 true 或 false"),
+    "duration": ("write an ISO 8601 duration, e.g. P7D", "请写成 ISO 8601 时长，例如 P7D"),
+}
+
+
+def _ill_typed_literals(data: Graph) -> set[tuple[Node, Node, Node]]:
+    """Every (subject, predicate, literal) whose literal is not in its datatype's lexical space."""
+    from rdflib import Literal
+
+    found = set()
+    for s, p, o in data:
+        if isinstance(o, Literal) and o.datatype is not None and _is_ill_typed(o):
+            found.add((s, p, o))
+    return found
+
+
+def _is_ill_typed(literal: Any) -> bool:
+    if literal.ill_typed:
+        return True
+    pattern = _LEXICAL_FORMS.get(_xsd_name(literal.datatype) or "")
+    return pattern is not None and pattern.fullmatch(str(literal)) is None
+
+
+def _xsd_name(datatype: Node) -> str | None:
+    text = str(datatype)
+    prefix = PREFIXES["xsd"]
+    return text[len(prefix) :] if text.startswith(prefix) else None
+
+
+def _ill_typed_messages(literal: Any) -> tuple[str, str]:
+    datatype = _compact(literal.datatype)
+    hint_en, hint_zh = _HINTS.get(
+        _xsd_name(literal.datatype) or "",
+        (f"write a value in the lexical form of {datatype}, or change the datatype", f"请按 {datatype} 的格式书写，或更改数据类型"),
+    )
+    return (
+        f'"{literal}" is not a valid {datatype}; {hint_en}',
+        f"“{literal}”不是有效的 {datatype}；{hint_zh}",
+    )
+
+
+# --- naming terms ------------------------------------------------------------------------------------------
+
+
+def _compact(node: Node | None) -> str:
+    """A prefixed name with the project's prefixes, else ``<iri>``."""
+    text = str(node)
+    for prefix, namespace in PREFIXES.items():
+        local = text[len(namespace) :]
+        if text.startswith(namespace) and re.fullmatch(r"[A-Za-z_][\w.-]*", local) and not local.endswith("."):
+            return f"{prefix}:{local}"
+    return f"<{text}>"
+
+
+def _node_id(graph: Graph, node: Node) -> str:
+    """A focus node's IRI, or a stable name for a blank node (a hash of what it says)."""
+    from rdflib import BNode
+
+    return _bnode_name(graph, node) if isinstance(node, BNode) else str(node)
+
+
+def _term_text(graph: Graph, node: Node) -> str:
+    from rdflib import BNode, Literal
+
+    if isinstance(node, BNode):
+        return _bnode_name(graph, node)
+    if isinstance(node, Literal):
+        if node.language:
+            return f"{json.dumps(str(node), ensure_ascii=False)}@{node.language}"
+        if node.datatype is None:
+            return json.dumps(str(node), ensure_ascii=False)
+        return f"{json.dumps(str(node), ensure_ascii=False)}^^{_compact(node.datatype)}"
+    return _compact(node)
+
+
+def _bnode_name(graph: Graph, node: Node) -> str:
+    """``_:b`` + a hash of the node's outgoing statements (other blank nodes as ``[]``): stable across parses."""
+    from rdflib import BNode
+
+    statements = sorted(
+        f"{p.n3()} {'[]' if isinstance(o, BNode) else o.n3()}" for p, o in graph.predicate_objects(node)
+    )
+    digest = hashlib.sha256("\n".join(statements).encode("utf-8")).hexdigest()[:12]
+    return f"_:b{digest}"
+
+
+def _path_text(graph: Graph, path: Node, depth: int = 0) -> str:
+    """A SHACL property path in SPARQL syntax: ``fz:a``, ``^fz:a``, ``fz:a/fz:b``, ``(fz:a|fz:b)``, ``fz:a*``."""
+    from rdflib import RDF, BNode
+    from rdflib.collection import Collection
+
+    if not isinstance(path, BNode) or depth > 20:
+        return _compact(path)
+    value = graph.value
+    if (path, RDF.first, None) in graph:
+        return "/".join(_path_text(graph, step, depth + 1) for step in Collection(graph, path))
+    unary = {"inversePath": "^{}", "zeroOrMorePath": "{}*", "oneOrMorePath": "{}+", "zeroOrOnePath": "{}?"}
+    for name, form in unary.items():
+        inner = value(path, _uri(_SH + name))
+        if inner is not None:
+            return form.format(_path_text(graph, inner, depth + 1))
+    choices = value(path, _uri(_SH + "alternativePath"))
+    if choices is not None:
+        return "(" + "|".join(_path_text(graph, c, depth + 1) for c in Collection(graph, choices)) + ")"
+    return _bnode_name(graph, path)
+
+
+def _shape_text(shapes: Graph, shape: Node | None) -> str:
+    """A shape's name; a blank property shape is named by the shape that holds it and its path."""
+    from rdflib import BNode
+
+    if shape is None:
+        return "(unknown shape)"
+    if not isinstance(shape, BNode):
+        return _compact(shape)
+    path = shapes.value(shape, _uri(_SH + "path"))
+    inner = "" if path is None else _path_text(shapes, path)
+    parents = sorted(_shape_text(shapes, s) for s in shapes.subjects(_uri(_SH + "property"), shape))
+    if parents and inner:
+        return f"{parents[0]}[{inner}]"
+    return f"[{inner}]" if inner else _bnode_name(shapes, shape)
+
+
+def _best_label(graph: Graph, node: Node) -> str | None:
+    """The node's Chinese label, title or preferred label, else one in any language."""
+    from rdflib import DCTERMS, RDFS, SKOS
+
+    candidates = [o for p in (RDFS.label, DCTERMS.title, SKOS.prefLabel) for o in graph.objects(node, p)]
+    if not candidates:
+        return None
+    chinese = sorted(str(c) for c in candidates if (getattr(c, "language", None) or "").startswith("zh"))
+    return chinese[0] if chinese else sorted(str(c) for c in candidates)[0]
+
+
+# --- text ----------------------------------------------------------------------------------------------------
+
+
+def _level_rank(level: str) -> int:
+    rank = LEVELS.get(level.lower())
+    if rank is None:
+        raise ValueError(f"unknown level {level!r}; use one of {', '.join(LEVELS)}")
+    return rank
+
+
+def _plural(count: int, noun: str) -> str:
+    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
+
+
+def _focus_name(focus: str) -> str:
+    """``case 2022-jilin`` for an IRI under the default base, the IRI itself otherwise."""
+    from .terms import DEFAULT_BASE
+
+    if focus.startswith(DEFAULT_BASE):
+        return focus[len(DEFAULT_BASE) :].replace("/", " ", 1)
+    return focus
+
+
+def _focus_heading(problem: Problem) -> str:
+    name = _focus_name(problem.focus)
+    if problem.focus_label:
+        label = problem.focus_label
+        short = label if len(label) <= _LABEL_LIMIT else label[:_LABEL_LIMIT] + "…"
+        name = f"{name} ({short})"
+    return f"{problem.place}  {name}" if problem.place else name
+
+
+def _problem_line(problem: Problem) -> str:
+    subject = problem.path or "(node)"
+    if problem.value is not None and problem.constraint not in {"sh:MinCountConstraintComponent"}:
+        subject = f"{subject} {problem.value}"
+    english = problem.message_en if problem.detail is None else f"{problem.message_en}; {problem.detail}"
+    text = f"  {problem.severity:<9}  {subject} — {english}"
+    return f"{text} / {problem.message_zh}" if problem.message_zh else text
+
+
+# --- the standard report graph --------------------------------------------------------------------------
+
+
+def _report_graph(report: ValidationReport) -> Graph:
+    """sh:ValidationReport with one sh:ValidationResult per problem, in report order, blank nodes numbered."""
+    from rdflib import RDF, BNode, Graph, Literal
+
+    graph = Graph(bind_namespaces="none")
+    for prefix, namespace in sorted(PREFIXES.items()):
+        graph.bind(prefix, namespace)
+    sh = _SH
+    root = BNode("report")
+    graph.add((root, RDF.type, _uri(sh + "ValidationReport")))
+    graph.add((root, _uri(sh + "conforms"), Literal(report.conforms)))
+    names = _BNodeNames()
+    for number, result in enumerate(report._results, start=1):
+        node = BNode(f"r{number:06d}")
+        graph.add((root, _uri(sh + "result"), node))
+        graph.add((node, RDF.type, _uri(sh + "ValidationResult")))
+        graph.add((node, _uri(sh + "focusNode"), names.term(result.focus, result.problem.focus)))
+        graph.add((node, _uri(sh + "resultSeverity"), _uri(result.severity)))
+        graph.add((node, _uri(sh + "sourceConstraintComponent"), result.constraint))
+        graph.add((node, _uri(sh + "sourceShape"), names.term(result.shape, result.problem.source_shape)))
+        if result.path is not None:
+            graph.add((node, _uri(sh + "resultPath"), _copy_path(graph, result, f"r{number:06d}p")))
+        if result.value is not None:
+            graph.add((node, _uri(sh + "value"), names.term(result.value, result.problem.value or "")))
+        for message in result.messages:
+            graph.add((node, _uri(sh + "resultMessage"), message))
+    return graph
+
+
+class _BNodeNames:
+    """Blank nodes of the report named from their stable text, so the Turtle does not change between runs."""
+
+    def __init__(self) -> None:
+        self._names: dict[str, Any] = {}
+
+    def term(self, node: Node, text: str) -> Node:
+        from rdflib import BNode
+
+        if not isinstance(node, BNode):
+            return node
+        if text not in self._names:
+            digest = hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+            self._names[text] = BNode(f"n{digest}")
+        return self._names[text]
+
+
+def _copy_path(target: Graph, result: _Result, prefix: str) -> Node:
+    """Copy a (possibly blank-node) path structure into ``target`` with blank nodes ``{prefix}{k}``."""
+    from rdflib import BNode
+
+    source = result.path_graph
+    if not isinstance(result.path, BNode) or source is None:
+        return result.path
+    renamed: dict[Node, Node] = {}
+
+    def copy(node: Node, depth: int) -> Node:
+        if not isinstance(node, BNode) or depth > 50:
+            return node
+        if node not in renamed:
+            renamed[node] = BNode(f"{prefix}{len(renamed) + 1}")
+            for p, o in sorted(source.predicate_objects(node)):
+                target.add((renamed[node], p, copy(o, depth + 1)))
+        return renamed[node]
+
+    return copy(result.path, 0)
