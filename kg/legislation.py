@@ -76,7 +76,7 @@ TSV_HEADER = (
     "expired",
     "ver",
 )
-"""Columns of ``legislation.tsv``: ``jurisdiction`` is a 6-digit code or ``CN``; dates are YYYY-MM-DD or empty."""
+"""Columns of ``legislation.tsv``; ``jurisdiction`` is a 6-digit code or ``CN``, dates YYYY-MM-DD or empty."""
 
 COUNTRY = "CN"
 _LAW_COLUMNS = ("id", "level", "name", "publish", "valid_from", "expired", "ver")
@@ -213,6 +213,13 @@ def _within(table: JurisdictionTable, code: str, ancestor: str) -> bool:
     return table.is_within(code, ancestor, inclusive=True)
 
 
+def _short_allowed(table: JurisdictionTable, code: str, hint_province: str | None) -> bool:
+    """Short province names always count; short prefecture names only inside a hinted province."""
+    if table.by_code(code).level == "province":
+        return hint_province is None or code == hint_province
+    return hint_province is not None and _within(table, code, hint_province)
+
+
 def _descend(text: str, code: str, table: JurisdictionTable, index: _NameIndex) -> tuple[str, str]:
     """Follow names of divisions inside ``code`` that come next in the title (上海市 + 浦东新区)."""
     matched = ""
@@ -237,7 +244,8 @@ def resolve_jurisdiction(
     ``hint_province`` (a province code) settles names several provinces share, e.g. the collection a
     title comes from. ``level``: a national level (法律, 行政法规, …) makes the document national whatever
     the title says. Short names (山东, 深圳, 绍兴) count for provinces and prefectures only, never for
-    counties (泰山 is not 泰山区), and not outside the hinted province. Nothing is guessed: a title that
+    counties (泰山 is not 泰山区); short prefecture names need ``hint_province`` and must lie in it, so that
+    长治久安 does not name 长治市. Nothing is guessed: a title that
     names no place is ``unresolved``, one whose place fits several divisions is ``ambiguous``.
 
     >>> from kg.divisions import jurisdiction_table
@@ -251,25 +259,25 @@ def resolve_jurisdiction(
         if text.startswith(prefix):
             return Resolution("national", matched=prefix)
     index = _index(table)
-    opening = ""
+    opening, rest = "", text
     free_trade = _FREE_TRADE.match(text)
     if free_trade:
-        opening, text = free_trade.group(0), free_trade.group(1) + text[free_trade.end() :]
+        opening, rest = free_trade.group(0), text[free_trade.end() :]
+        text = free_trade.group(1)
     name, codes = _leading(text, index.full, index.longest)
     if not name:
         name, codes = _leading(text, index.short, index.longest)
-        if hint_province is not None:
-            codes = tuple(c for c in codes if _within(table, c, hint_province))
+        codes = tuple(c for c in codes if _short_allowed(table, c, hint_province))
         if not codes:
             return Resolution("unresolved")
     if len(codes) > 1 and hint_province is not None:
-        inside = tuple(c for c in codes if _within(table, c, hint_province))
-        codes = inside or codes
-    matched = (opening or "") + (name if not opening else "")
+        codes = tuple(c for c in codes if _within(table, c, hint_province)) or codes
     if len(codes) > 1:
-        return Resolution("ambiguous", matched=matched or name, candidates=codes)
-    rest, code = _descend(text[len(name) :], codes[0], table, index)
-    return Resolution("resolved", code=code, matched=(opening or name) + rest)
+        return Resolution("ambiguous", matched=opening or name, candidates=codes)
+    if opening:
+        return Resolution("resolved", code=codes[0], matched=opening)
+    below, code = _descend(rest[len(name) :], codes[0], table, index)
+    return Resolution("resolved", code=code, matched=name + below)
 
 
 # --- topics ------------------------------------------------------------------------------------------------
@@ -288,24 +296,31 @@ class Topic:
 
     @property
     def hash(self) -> str:
-        return title_hash(self.label)
+        """The hash of the label's normalised form, so （一） and (一) make one topic."""
+        return title_hash(normalise_title(self.label))
+
+
+def _plain(title: str) -> str:
+    """A title without white space, outer 《》, version marks and 中华人民共和国; characters as written."""
+    text = _SPACE.sub("", title)
+    if text.startswith("《") and text.endswith("》") and text.count("《") == 1:
+        text = text[1:-1]
+    text = _VERSION_MARK.sub("", text)
+    return text.removeprefix("中华人民共和国") or text
 
 
 def normalise_topic(title: str, table: JurisdictionTable) -> Topic:
-    """A title's topic: strip version marks and the place the title opens with.
+    """A title's topic: strip version marks and the place the title opens with (and 经济特区 after it).
 
     >>> from kg.divisions import jurisdiction_table
     >>> normalise_topic("上海市实施《突发事件应对法》办法", jurisdiction_table())
     Topic(label='实施《突发事件应对法》办法', implements='突发事件应对法')
     """
-    text = normalise_title(title)
+    text = _plain(title)
     found = resolve_jurisdiction(text, table)
-    if found.matched and not found.matched.startswith(NATIONAL_PREFIXES[1:]):
-        stripped = text[len(found.matched) :] if text.startswith(found.matched) else text
-        if _FREE_TRADE.match(text):
-            stripped = text[_FREE_TRADE.match(text).end() :]  # type: ignore[union-attr]
-        text = stripped.removeprefix("经济特区") if stripped else text
-        text = text or normalise_title(title)
+    if found.status != "national" and len(found.matched) < len(text):
+        text = text[len(found.matched) :]
+        text = text.removeprefix("经济特区") or text
     implemented = _IMPLEMENTS.search(text)
     target = None
     if implemented and balanced_brackets(text):
@@ -397,7 +412,8 @@ def read_records(path: Path | None = None) -> list[LawRecord]:
     except UnicodeDecodeError:
         raise InputError(f"{path}: not UTF-8 text; re-run the import") from None
     if not lines or tuple(lines[0].split("\t")) != TSV_HEADER:
-        raise InputError(f"{path}:1: header must be {' '.join(TSV_HEADER)} (tab-separated); re-run the import")
+        header = " ".join(TSV_HEADER)
+        raise InputError(f"{path}:1: header must be {header} (tab-separated); re-run the import")
     records = []
     for number, line in enumerate(lines[1:], start=2):
         cells = line.split("\t")
@@ -498,19 +514,20 @@ def _read_sqlite(path: Path) -> list[dict[str, object]]:
         tables = {row[0] for row in connection.execute("SELECT name FROM sqlite_master WHERE type='table'")}
         if "law" not in tables:
             raise InputError(
-                f"{path}: SQLite file without the table `law`; give a LawRefBook database (its .sqlite3 files)"
+                f"{path}: SQLite file without the table `law`; give a LawRefBook database (.sqlite3)"
             )
         columns = {row[1] for row in connection.execute("PRAGMA table_info(law)")}
         missing = [c for c in _LAW_COLUMNS if c not in columns]
         if missing:
-            raise InputError(f"{path}: table `law` lacks the column(s) {', '.join(missing)}; not LawRefBook's")
+            lacking = ", ".join(missing)
+            raise InputError(f"{path}: table `law` lacks the column(s) {lacking}; give a LawRefBook database")
         select = ", ".join(f'"{c}"' for c in _LAW_COLUMNS)
         return [
             dict(zip(_LAW_COLUMNS, row, strict=True))
             for row in connection.execute(f"SELECT {select} FROM law ORDER BY id")
         ]
     except sqlite3.DatabaseError as error:
-        raise InputError(f"{path}: not a SQLite database ({error}); give a LawRefBook .sqlite3 file") from None
+        raise InputError(f"{path}: not a SQLite database ({error}); give a LawRefBook .sqlite3") from None
     finally:
         connection.close()
 
@@ -563,7 +580,7 @@ def _record(
         found = Resolution("unresolved", matched=found.matched)
     if found.status in ("unresolved", "ambiguous") and hint is not None:
         status, code = f"file-province ({found.status})", hint
-        report.notes.append(f"{where}: {title}: place {found.status} from the title; the file's province {hint}")
+        report.notes.append(f"{where}: {title}: place {found.status} from the title; file's province {hint}")
     elif found.status in ("unresolved", "ambiguous"):
         report.resolution[found.status] += 1
         report.skipped[f"{level} (no jurisdiction)"] += 1
@@ -574,7 +591,7 @@ def _record(
         status, code = found.status, found.code
         if hint is not None and code is not None and not _within(table, code, hint):
             report.outside_province += 1
-            report.notes.append(f"{where}: {title}: the title names {code}, outside the file's province {hint}")
+            report.notes.append(f"{where}: {title}: the title names {code}, outside file province {hint}")
     report.resolution[status.split(" ")[0]] += 1
     expired = row["expired"]
     ver = row["ver"]
@@ -642,7 +659,7 @@ def collect_records(paths: Sequence[Path], table: JurisdictionTable) -> tuple[li
     """Read LawRefBook files into records and a report, writing nothing (``import_lawrefbook`` writes)."""
     report = ImportReport(path=Path())
     if not paths:
-        raise InputError("no LawRefBook files given; pass the .sqlite3 files, e.g. ../shared/data/lawrefbook/*")
+        raise InputError("no LawRefBook files given; pass .sqlite3 files, e.g. ../shared/data/lawrefbook/*")
     stems = [Path(p).name.removesuffix(".sqlite3").removesuffix(".db") for p in paths]
     if len(set(stems)) != len(stems):
         raise InputError(f"two files share a name ({', '.join(sorted(stems))}); give each database once")
@@ -650,7 +667,8 @@ def collect_records(paths: Sequence[Path], table: JurisdictionTable) -> tuple[li
     for path, stem in sorted(zip((Path(p) for p in paths), stems, strict=True), key=lambda pair: pair[1]):
         rows = _read_sqlite(path)
         report.files.append(f"{path.name} ({len(rows)} rows)")
-        local = [r for r in rows if str(r["level"] or "").strip() not in NATIONAL_LEVELS]
+        levels = set(LEVEL_KINDS) - NATIONAL_LEVELS
+        local = [r for r in rows if str(r["level"] or "").strip() in levels]
         hint = _province_hint(stem, local, table) if local else None
         for row in rows:
             record = _record(stem, row, table, hint, report)
@@ -679,7 +697,9 @@ def import_lawrefbook(paths: Sequence[Path], out_dir: Path, table: JurisdictionT
 class LegislationCorpus:
     """The imported works, looked up by (normalised title, jurisdiction code or None)."""
 
-    def __init__(self, records: Iterable[LawRecord], table: JurisdictionTable, ids: Ids | None = None) -> None:
+    def __init__(
+        self, records: Iterable[LawRecord], table: JurisdictionTable, ids: Ids | None = None
+    ) -> None:
         from kg.terms import Ids
 
         self.table = table
@@ -698,7 +718,9 @@ class LegislationCorpus:
         return self._works.get((normalise_title(title), code))
 
 
-def link_case_regulation(title: str, jurisdiction_code: str | None, corpus: LegislationCorpus) -> URIRef | None:
+def link_case_regulation(
+    title: str, jurisdiction_code: str | None, corpus: LegislationCorpus
+) -> URIRef | None:
     """The imported work a case file's regulation names, or None when the corpus lacks it.
 
     The title decides the place when it names one (北京市接诉即办工作条例 → 110000, whatever the case
@@ -725,8 +747,8 @@ def work_iri(ids: Ids, code: str | None, key: str) -> URIRef:
     return URIRef(f"{ids.base}regulation/{code or COUNTRY}/{title_hash(key)}")
 
 
-def topic_iri(label: str) -> URIRef:
+def topic_iri(topic: Topic) -> URIRef:
     """``https://w3id.org/fazhi/id/topic/{hash}``: topics live under the default base, like concepts."""
     from kg.terms import Ids
 
-    return Ids.concept("topic", title_hash(label))
+    return Ids.concept("topic", topic.hash)

@@ -44,7 +44,8 @@ def read_bytes(path: Path | str, *, max_bytes: int = DEFAULT_MAX_BYTES, what: st
     size = path.stat().st_size
     if size > max_bytes:
         raise LimitExceeded(
-            f"{path}: {size} bytes is over the limit of {max_bytes} bytes; raise it with --max-bytes if you trust the file"
+            f"{path}: {size} bytes is over the limit of {max_bytes} bytes; "
+            "raise it with --max-bytes if you trust the file"
         )
     try:
         return path.read_bytes()
@@ -59,7 +60,8 @@ def decode_text(data: bytes, path: Path | str) -> str:
     except UnicodeDecodeError as error:
         line, column = _place_of_byte(data, error.start)
         raise InputError(
-            f"{path}:{line}:{column}: not valid UTF-8 (byte 0x{data[error.start]:02x}); save the file as UTF-8"
+            f"{path}:{line}:{column}: not valid UTF-8 (byte 0x{data[error.start]:02x}); "
+            "save the file as UTF-8"
         ) from error
     nul = text.find("\x00")
     if nul >= 0:
@@ -128,7 +130,9 @@ def _plain_scalar(value: str, path: str, mark: Any) -> Any:
     if value in _FALSE:
         return False
     if _OCTAL_LOOKING.match(value):
-        raise _yaml_problem(path, mark, f"the number {value} has a leading zero; quote it if it is text (\"{value}\")")
+        raise _yaml_problem(
+            path, mark, f'the number {value} has a leading zero; quote it if it is text ("{value}")'
+        )
     if _INT.match(value):
         return int(value)
     if _FLOAT.match(value):
@@ -147,7 +151,9 @@ def _yaml_problem(path: str, mark: Any, message: str) -> _YamlProblem:
     return _YamlProblem(Problem(path, mark.line + 1, mark.column + 1, message))
 
 
-def load_yaml(path: Path | str, *, max_bytes: int = DEFAULT_MAX_BYTES, display: str | None = None) -> YamlDocument:
+def load_yaml(
+    path: Path | str, *, max_bytes: int = DEFAULT_MAX_BYTES, display: str | None = None
+) -> YamlDocument:
     """Load one YAML document strictly, keeping the place of every value.
 
     Refuses anchors and aliases, duplicate keys, explicit tags, several documents and nesting deeper than
@@ -183,7 +189,9 @@ def _build_yaml(name: str, text: str) -> YamlDocument:
         _expect(events, yaml.DocumentEndEvent, name)
         end = next(events)
         if not isinstance(end, yaml.StreamEndEvent):
-            raise _yaml_problem(name, end.start_mark, "only one YAML document per file; remove the second '---'")
+            raise _yaml_problem(
+                name, end.start_mark, "only one YAML document per file; remove the second '---'"
+            )
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
@@ -205,7 +213,9 @@ def _refuse_anchor_and_tag(event: Any, name: str) -> None:
     import yaml
 
     if isinstance(event, yaml.AliasEvent):
-        raise _yaml_problem(name, event.start_mark, f"aliases (*{event.anchor}) are not allowed; write the value out")
+        raise _yaml_problem(
+            name, event.start_mark, f"aliases (*{event.anchor}) are not allowed; write the value out"
+        )
     if getattr(event, "anchor", None):
         raise _yaml_problem(name, event.start_mark, f"anchors (&{event.anchor}) are not allowed; remove it")
     tag = getattr(event, "tag", None)
@@ -243,7 +253,9 @@ def _node(events: Iterator[Any], event: Any, where: YamlPath, document: YamlDocu
                 raise _yaml_problem(name, key_event.start_mark, "mapping keys must be plain text")
             key = key_event.value
             if key == "<<" and not key_event.style:
-                raise _yaml_problem(name, key_event.start_mark, "merge keys (<<) are not allowed; write the keys out")
+                raise _yaml_problem(
+                    name, key_event.start_mark, "merge keys (<<) are not allowed; write the keys out"
+                )
             if key in mapping:
                 first = document.keys[(*where, key)]
                 raise _yaml_problem(
@@ -280,7 +292,9 @@ class RdfFormat(enum.Enum):
             if suffix in member.extensions:
                 return member
         known = ", ".join(ext for member in cls for ext in member.extensions)
-        raise InputError(f"{path}: unknown RDF file extension '{suffix}'; use one of {known} or give --format")
+        raise InputError(
+            f"{path}: unknown RDF file extension '{suffix}'; use one of {known} or give --format"
+        )
 
     @classmethod
     def from_label(cls, label: str) -> RdfFormat:
@@ -349,7 +363,9 @@ def _localise_contexts(value: Any, path: Path | str, allow_network: bool) -> Any
         if key == "@context":
             result[key] = _localise_context_value(item, path, allow_network, CONTEXT_IRI)
         elif key == "@import" and not allow_network:
-            raise InputError(f"{path}: JSON-LD @import of '{item}' refused: kg never fetches contexts; inline it")
+            raise InputError(
+                f"{path}: JSON-LD @import of '{item}' refused: kg never fetches contexts; inline it"
+            )
         else:
             result[key] = _localise_contexts(item, path, allow_network)
     return result
@@ -376,7 +392,9 @@ def _prepare(data: bytes, path: Path | str, fmt: RdfFormat, allow_network: bool)
     """Check an RDF document before a parser sees it; return the bytes to parse."""
     text = decode_text(data, path)
     if fmt is RdfFormat.RDFXML and _DOCTYPE.search(text):
-        raise InputError(f"{path}: XML DOCTYPE or ENTITY declarations are refused (entity expansion); remove them")
+        raise InputError(
+            f"{path}: XML DOCTYPE or ENTITY declarations are refused (entity expansion); remove them"
+        )
     if fmt is RdfFormat.JSONLD:
         try:
             document = json.loads(text)
@@ -385,8 +403,61 @@ def _prepare(data: bytes, path: Path | str, fmt: RdfFormat, allow_network: bool)
         except RecursionError:
             raise LimitExceeded(f"{path}: input too deeply nested") from None
         _check_json_depth(document, path)
-        return json.dumps(_localise_contexts(document, path, allow_network), ensure_ascii=False).encode("utf-8")
+        _refuse_lone_surrogates(text, path)
+        _refuse_relative_ids(document, path)
+        localised = _localise_contexts(document, path, allow_network)
+        if localised == document:
+            return text.encode("utf-8")
+        return json.dumps(localised, ensure_ascii=False).encode("utf-8")
     return text.encode("utf-8")
+
+
+_SURROGATE_ESCAPE = re.compile(
+    r"\\u[dD][89abAB][0-9a-fA-F]{2}(?!\\u[dD][c-fC-F])"  # a high half not followed by a low half
+    r"|(?<!\\u[dD][89abAB][0-9a-fA-F]{2})\\u[dD][c-fC-F][0-9a-fA-F]{2}"  # a low half without its high half
+)
+
+
+def _refuse_lone_surrogates(text: str, path: Path | str) -> None:
+    """JSON may escape half a UTF-16 pair (``"\\ud800"``), which is no character: refuse it by place."""
+    match = _SURROGATE_ESCAPE.search(text)
+    if match:
+        line = text.count("\n", 0, match.start()) + 1
+        column = match.start() - (text.rfind("\n", 0, match.start()) + 1) + 1
+        raise InputError(
+            f"{path}:{line}:{column}: lone surrogate escape {match.group(0)} is not a character; fix it"
+        )
+
+
+def _refuse_relative_ids(document: Any, path: Path | str) -> None:
+    """A relative ``@id`` with no ``@base`` is silently dropped by JSON-LD processing: refuse it instead."""
+    if _has_key(document, "@base"):
+        return
+    for value in _values_of(document, "@id"):
+        if isinstance(value, str) and ":" not in value:
+            raise InputError(
+                f"{path}: relative IRI '{value}' in @id with no @base; write an absolute IRI or set @base"
+            )
+
+
+def _has_key(value: Any, key: str) -> bool:
+    if isinstance(value, dict):
+        return key in value or any(_has_key(item, key) for item in value.values())
+    if isinstance(value, list):
+        return any(_has_key(item, key) for item in value)
+    return False
+
+
+def _values_of(value: Any, key: str) -> Iterator[Any]:
+    if isinstance(value, dict):
+        for name, item in value.items():
+            if name == key:
+                yield item
+            elif name != "@context":
+                yield from _values_of(item, key)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _values_of(item, key)
 
 
 def read_quads(
@@ -399,14 +470,28 @@ def read_quads(
     """Parse one RDF file into Oxigraph quads, safely; errors name the file, line and column."""
     import pyoxigraph
 
+    raw = read_bytes(path, max_bytes=max_bytes, what="RDF file")
     fmt = format or RdfFormat.from_extension(path)
-    data = _prepare(read_bytes(path, max_bytes=max_bytes, what="RDF file"), path, fmt, allow_network)
+    data = _prepare(raw, path, fmt, allow_network)
     try:
-        return list(pyoxigraph.parse(data, format=fmt.oxigraph()))
+        quads = list(pyoxigraph.parse(data, format=fmt.oxigraph()))
     except SyntaxError as error:
-        raise RdfSyntaxError(f"{path}:{_syntax_place(error)}: {fmt.label} syntax error: {_syntax_reason(error)}") from None
+        raise RdfSyntaxError(
+            f"{path}:{_syntax_place(error)}: {fmt.label} syntax error: {_syntax_reason(error)}"
+        ) from None
     except RecursionError:
         raise LimitExceeded(f"{path}: input too deeply nested") from None
+    except MemoryError:
+        raise LimitExceeded(f"{path}: the input expands beyond the available memory") from None
+    for quad in quads:
+        if any(isinstance(term, pyoxigraph.Triple) for term in (quad.subject, quad.object)):
+            raise InputError(f"{path}: RDF 1.2 triple terms (<<( … )>>) are not supported; use reification")
+    if fmt is RdfFormat.JSONLD and not quads and data.strip() not in (b"", b"{}", b"[]"):
+        raise InputError(
+            f"{path}: the JSON-LD document gives no triples: its keys are not mapped by a context or its "
+            f"@id values are relative with no @base; add a context or absolute IRIs"
+        )
+    return quads
 
 
 def _syntax_place(error: SyntaxError) -> str:
@@ -424,7 +509,9 @@ def _syntax_reason(error: SyntaxError) -> str:
     return re.sub(r"^Parser error at line \d+ between columns \d+ and \d+: ", "", message)
 
 
-def quads_to_graph(quads: Iterable[pyoxigraph.Quad], graph: rdflib.Graph | None = None) -> rdflib.Graph:
+def quads_to_graph(
+    quads: Iterable[pyoxigraph.Quad], graph: rdflib.Graph | None = None, *, blank_prefix: str = ""
+) -> rdflib.Graph:
     """Add Oxigraph quads to an rdflib graph (named graphs merge into it), keeping literals as written."""
     from rdflib import Graph
 
@@ -434,15 +521,19 @@ def quads_to_graph(quads: Iterable[pyoxigraph.Quad], graph: rdflib.Graph | None 
     if graph is None:
         for prefix, namespace in PREFIXES.items():
             target.bind(prefix, namespace)
-    convert = term_converter()
+    convert = term_converter(blank_prefix=blank_prefix)
     add = target.add
     for quad in quads:
         add((convert(quad.subject), convert(quad.predicate), convert(quad.object)))
     return target
 
 
-def term_converter() -> Any:
-    """A function turning Oxigraph terms into rdflib terms, caching IRIs and datatypes."""
+def term_converter(*, blank_prefix: str = "") -> Any:
+    """A function turning Oxigraph terms into rdflib terms, caching IRIs and datatypes.
+
+    Literals keep their lexical form whatever ``rdflib.NORMALIZE_LITERALS`` says (``"01"^^xsd:integer`` stays
+    distinct from ``"1"^^xsd:integer``). ``blank_prefix`` keeps the blank nodes of different files apart.
+    """
     import pyoxigraph
     from rdflib import BNode, Literal, URIRef
 
@@ -458,14 +549,14 @@ def term_converter() -> Any:
             return found
         if isinstance(term, pyoxigraph.Literal):
             if term.language:
-                return Literal(term.value, lang=term.language)
+                return Literal(term.value, lang=term.language, normalize=False)
             datatype = term.datatype.value
             if datatype == xsd_string:
-                return Literal(term.value)
-            return Literal(term.value, datatype=convert(term.datatype))
+                return Literal(term.value, normalize=False)
+            return Literal(term.value, datatype=convert(term.datatype), normalize=False)
         if isinstance(term, pyoxigraph.BlankNode):
-            return BNode(term.value)
-        raise InputError(f"RDF-star triple terms are not supported: {term}")
+            return BNode(blank_prefix + term.value)
+        raise InputError(f"RDF 1.2 triple terms are not supported: {term}")
 
     return convert
 
@@ -501,9 +592,33 @@ def read_rdf_files(
     graph = Graph()
     for prefix, namespace in PREFIXES.items():
         graph.bind(prefix, namespace)
-    for path in paths:
-        quads_to_graph(read_quads(path, format=format, allow_network=allow_network, max_bytes=max_bytes), graph)
+    for number, path in enumerate(paths):
+        quads = read_quads(path, format=format, allow_network=allow_network, max_bytes=max_bytes)
+        quads_to_graph(quads, graph, blank_prefix=f"f{number}-")
     return graph
+
+
+# --- checks on untrusted graphs ----------------------------------------------------------------------------
+
+OWL_IMPORTS = "http://www.w3.org/2002/07/owl#imports"
+
+
+def find_imports(graph: rdflib.Graph) -> list[str]:
+    """The IRIs a graph asks to ``owl:imports``, sorted; kg never follows them."""
+    from rdflib import URIRef
+
+    return sorted({str(target) for target in graph.objects(None, URIRef(OWL_IMPORTS))})
+
+
+def refuse_imports(graph: rdflib.Graph, path: Path | str) -> None:
+    """Refuse a graph (typically shapes) that relies on ``owl:imports``: kg would validate without them."""
+    imports = find_imports(graph)
+    if imports:
+        listed = ", ".join(f"<{iri}>" for iri in imports)
+        raise InputError(
+            f"{path}: owl:imports {listed} is not followed (kg never fetches); give the imported files "
+            f"as inputs instead, or remove the owl:imports statement"
+        )
 
 
 # --- queries -----------------------------------------------------------------------------------------------

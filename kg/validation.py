@@ -44,7 +44,7 @@ __all__ = [
 ]
 
 JSON_SCHEMA = "fazhi-kg/validation/1"
-"""The value of the ``"schema"`` key of :meth:`ValidationReport.to_json`; bumped on any incompatible change."""
+"""The ``"schema"`` key of :meth:`ValidationReport.to_json`; changes on any incompatible change."""
 
 SEVERITIES: tuple[str, ...] = ("Violation", "Warning", "Info")
 """Severity names, most severe first."""
@@ -230,10 +230,12 @@ def validate(
     """
     notes: list[str] = []
     shapes_graph = _without_imports(shapes if shapes is not None else _default_shapes(), "shapes", notes)
-    ontology_graph = _without_imports(ontology if ontology is not None else _default_ontology(), "ontology", notes)
+    ontology_graph = _without_imports(
+        ontology if ontology is not None else _default_ontology(), "ontology", notes
+    )
     if len(ontology_graph) == 0:
         ontology_graph = None
-    if any(True for _ in data.triples((None, _OWL_IMPORTS, None))):
+    if (None, _owl_imports(), None) in data:
         notes.append("owl:imports in the data were ignored; nothing is fetched")
     if not allow_network:
         _refuse_outside_access(shapes_graph)
@@ -288,7 +290,7 @@ def _default_ontology() -> Graph:
     return read_rdf(path) if path.is_file() else Graph()
 
 
-# --- guards --------------------------------------------------------------------------------------------------
+# --- guards ------------------------------------------------------------------------------------------
 
 _OWL_IMPORTS_IRI = "http://www.w3.org/2002/07/owl#imports"
 _OUTSIDE = re.compile(r"(?<![?$\w:])(SERVICE|FROM|LOAD)\b", re.IGNORECASE)
@@ -298,19 +300,6 @@ def _uri(iri: str) -> Any:
     from rdflib import URIRef
 
     return URIRef(iri)
-
-
-class _LazyTerm:
-    """A URIRef built on first use, so that importing this module does not import rdflib's term module."""
-
-    def __init__(self, iri: str) -> None:
-        self.iri = iri
-
-    def __get__(self, owner: Any, owner_type: Any = None) -> Any:
-        return _uri(self.iri)
-
-
-_OWL_IMPORTS: Any = None
 
 
 def _owl_imports() -> Any:
@@ -443,8 +432,15 @@ class _Context:
             detail=self._detail(raw),
         )
         return _Result(
-            problem, focus, path, value, _SH + problem.severity, raw["constraint"], raw["shape"],
-            raw["messages"], path_graph,
+            problem,
+            focus,
+            path,
+            value,
+            _SH + problem.severity,
+            raw["constraint"],
+            raw["shape"],
+            raw["messages"],
+            path_graph,
         )
 
     def ill_typed(self, key: tuple[Node, Node, Node], shape: Node | None) -> _Result:
@@ -469,19 +465,29 @@ class _Context:
         )
         shape_node = _uri(WELL_TYPED_CHECK) if shape is None else shape
         messages = (Literal(en, lang="en"), Literal(zh, lang="zh"))
-        return _Result(problem, focus, predicate, literal, _SH + "Violation", constraint, shape_node, messages, None)
+        return _Result(
+            problem, focus, predicate, literal, _SH + "Violation", constraint, shape_node, messages, None
+        )
 
     def origin(self, node: Node) -> tuple[str | None, int | None]:
-        """The case file and line of ``node``, else of the nearest node that links to it."""
+        """The case file and line of ``node``; else, when the nodes linking to it all come from one case
+        file, the first of their places (a node shared by several files is not pinned on one of them)."""
         if node not in self._origin:
             found = self._own_origin(node)
             if found[0] is None:
-                linked = [self._own_origin(s) for s in set(self.data.subjects(None, node)) if s != node]
-                linked = [o for o in linked if o[0] is not None]
-                if linked:
-                    found = min(linked, key=lambda o: (o[0], o[1] or 0))
+                found = self._linked_origin(node)
             self._origin[node] = found
         return self._origin[node]
+
+    def _linked_origin(self, node: Node) -> tuple[str | None, int | None]:
+        places = set()
+        for subject in set(self.data.subjects(None, node)):
+            place = self._own_origin(subject) if subject != node else (None, None)
+            if place[0] is not None:
+                places.add(place)
+                if len({p[0] for p in places}) > 1:
+                    return None, None
+        return min(places, key=lambda o: (o[0], o[1] or 0)) if places else (None, None)
 
     def _own_origin(self, node: Node) -> tuple[str | None, int | None]:
         case_file = self.data.value(node, FZ.caseFile)
@@ -517,7 +523,9 @@ def _messages(messages: Iterable[Any], constraint: Node) -> tuple[str, str | Non
     for message in messages:
         language = (getattr(message, "language", None) or "").lower().split("-")[0]
         by_language.setdefault(language, []).append(str(message))
-    english = by_language.get("en") or by_language.get("") or sorted(sum(by_language.values(), []))
+    english = (
+        by_language.get("en") or by_language.get("") or sorted(m for ms in by_language.values() for m in ms)
+    )
     chinese = by_language.get("zh")
     en = min(english) if english else _compact(constraint)
     return en, min(chinese) if chinese else None
@@ -536,7 +544,10 @@ _LEXICAL_FORMS: dict[str, re.Pattern[str]] = {
 """Lexical forms that rdflib does not check (its ``ill_typed`` is None for them)."""
 
 _HINTS: dict[str, tuple[str, str]] = {
-    "date": ("write YYYY-MM-DD with a real day, e.g. 2021-10-12", "请写成 YYYY-MM-DD 且为真实日期，例如 2021-10-12"),
+    "date": (
+        "write YYYY-MM-DD with a real day, e.g. 2021-10-12",
+        "请写成 YYYY-MM-DD 且为真实日期，例如 2021-10-12",
+    ),
     "dateTime": ("write YYYY-MM-DDThh:mm:ss, e.g. 2021-10-12T09:00:00", "请写成 YYYY-MM-DDThh:mm:ss"),
     "gYear": ("write a four-digit year, e.g. 2021", "请写成四位年份，例如 2021"),
     "gYearMonth": ("write YYYY-MM, e.g. 2021-10", "请写成 YYYY-MM，例如 2021-10"),
@@ -580,7 +591,10 @@ def _ill_typed_messages(literal: Any) -> tuple[str, str]:
     datatype = _compact(literal.datatype)
     hint_en, hint_zh = _HINTS.get(
         _xsd_name(literal.datatype) or "",
-        (f"write a value in the lexical form of {datatype}, or change the datatype", f"请按 {datatype} 的格式书写，或更改数据类型"),
+        (
+            f"write a value in the lexical form of {datatype}, or change the datatype",
+            f"请按 {datatype} 的格式书写，或更改数据类型",
+        ),
     )
     return (
         f'"{literal}" is not a valid {datatype}; {hint_en}',
@@ -596,7 +610,11 @@ def _compact(node: Node | None) -> str:
     text = str(node)
     for prefix, namespace in PREFIXES.items():
         local = text[len(namespace) :]
-        if text.startswith(namespace) and re.fullmatch(r"[A-Za-z_][\w.-]*", local) and not local.endswith("."):
+        if (
+            text.startswith(namespace)
+            and re.fullmatch(r"[A-Za-z_][\w.-]*", local)
+            and not local.endswith(".")
+        ):
             return f"{prefix}:{local}"
     return f"<{text}>"
 
@@ -623,7 +641,7 @@ def _term_text(graph: Graph, node: Node) -> str:
 
 
 def _bnode_name(graph: Graph, node: Node) -> str:
-    """``_:b`` + a hash of the node's outgoing statements (other blank nodes as ``[]``): stable across parses."""
+    """``_:b`` + a hash of the node's statements (blank objects as ``[]``): stable across parses."""
     from rdflib import BNode
 
     statements = sorted(
@@ -634,7 +652,7 @@ def _bnode_name(graph: Graph, node: Node) -> str:
 
 
 def _path_text(graph: Graph, path: Node, depth: int = 0) -> str:
-    """A SHACL property path in SPARQL syntax: ``fz:a``, ``^fz:a``, ``fz:a/fz:b``, ``(fz:a|fz:b)``, ``fz:a*``."""
+    """A SHACL property path in SPARQL syntax: ``fz:a``, ``^fz:a``, ``fz:a/fz:b``, ``(fz:a|fz:b)``…"""
     from rdflib import RDF, BNode
     from rdflib.collection import Collection
 
@@ -681,7 +699,7 @@ def _best_label(graph: Graph, node: Node) -> str | None:
     return chinese[0] if chinese else sorted(str(c) for c in candidates)[0]
 
 
-# --- text ----------------------------------------------------------------------------------------------------
+# --- text --------------------------------------------------------------------------------------------
 
 
 def _level_rank(level: str) -> int:
@@ -715,7 +733,7 @@ def _focus_heading(problem: Problem) -> str:
 
 def _problem_line(problem: Problem) -> str:
     subject = problem.path or "(node)"
-    if problem.value is not None and problem.constraint not in {"sh:MinCountConstraintComponent"}:
+    if problem.value is not None:
         subject = f"{subject} {problem.value}"
     english = problem.message_en if problem.detail is None else f"{problem.message_en}; {problem.detail}"
     text = f"  {problem.severity:<9}  {subject} — {english}"
@@ -785,7 +803,7 @@ def _copy_path(target: Graph, result: _Result, prefix: str) -> Node:
             return node
         if node not in renamed:
             renamed[node] = BNode(f"{prefix}{len(renamed) + 1}")
-            for p, o in sorted(source.predicate_objects(node)):
+            for p, o in source.predicate_objects(node):
                 target.add((renamed[node], p, copy(o, depth + 1)))
         return renamed[node]
 

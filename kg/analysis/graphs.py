@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..errors import InputError
 from ..terms import PREFIXES
-from .sparql import label_of, labels, local_name, regions, select, text
+from .sparql import label_of, labels, local_name, select
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -257,12 +257,3 @@ def named_graph(source: Any, name: str, *, min_topics: int = 1) -> nx.Graph:
     if name == "regions":
         return region_graph(incidence(source, FEATURE_KINDS))
     return bipartite_graph(incidence(source, (name.removeprefix("region-"),)))
-
-
-def region_codes(source: Any) -> dict[str, str]:
-    """IRI → 6-digit code of every jurisdiction."""
-    return {r.iri: r.code for r in regions(source)}
-
-
-def text_or_empty(value: Any) -> str:
-    return text(value)

@@ -1,5 +1,64 @@
-"""The ``kg`` command line."""
+"""The ``kg`` command line: a thin click layer over the library.
+
+Subcommands are imported only when they run, so ``kg --help`` stays quick. Exit codes are a contract:
+0 success (data conforms), 1 validation problems at or above ``--fail-on``, 2 usage or input error.
+"""
+
+from __future__ import annotations
+
+import importlib
+import sys
+from typing import Any
+
+import click
+
+COMMANDS: dict[str, tuple[str, str]] = {
+    "build": ("kg.cli.build:build_command", "Build the dataset from case files and reference data."),
+    "validate": ("kg.cli.validate:validate_command", "Validate RDF data against the SHACL shapes."),
+    "stats": ("kg.cli.query:stats_command", "Statistics of the dataset: sizes, regions, completeness."),
+    "query": ("kg.cli.query:query_command", "Run a SPARQL query or a named research question."),
+    "export": ("kg.cli.build:export_command", "Convert the dataset, or any RDF files, to one serialisation."),
+    "import": ("kg.cli.imports:import_group", "Import reference data (divisions, legislation) into data/."),
+    "analyze": ("kg.cli.analyze:analyze", "Network analysis: similarity, centrality, paths, diffusion."),
+}
 
 
-def main() -> None:
-    raise SystemExit("kg: not yet built")
+class LazyGroup(click.Group):
+    """A group whose subcommands are imported on first use."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return list(COMMANDS)
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        if name not in COMMANDS:
+            return None
+        module, _, attribute = COMMANDS[name][0].partition(":")
+        command = getattr(importlib.import_module(module), attribute)
+        return command
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        with formatter.section("Commands"):
+            formatter.write_dl([(name, help_text) for name, (_, help_text) in COMMANDS.items()])
+
+
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(package_name="fazhi-kg", prog_name="kg")
+def cli() -> None:
+    """fazhi-kg: linked data on law-based government building (法治政府建设) in China.
+
+    \b
+    Example:
+      kg build && kg validate && kg stats
+      kg query --list
+      kg query --name rq01-case-regions
+    """
+
+
+def main(argv: list[str] | None = None) -> Any:
+    """The console entry point; the application (not the library) sets rdflib's globals here."""
+    import rdflib
+
+    rdflib.NORMALIZE_LITERALS = False
+    from .common import run_cli
+
+    return run_cli(cli, argv if argv is not None else sys.argv[1:])

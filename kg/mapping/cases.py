@@ -42,7 +42,7 @@ def date_literal(value: str) -> Literal:
 
 
 class _CaseMapper:
-    def __init__(self, case: Case, graph: Graph, ids: Ids, region_names: dict[str, str],
+    def __init__(self, case: Case, graph: Graph, ids: Ids, region_names: dict[str, Text],
                  link_regulation: RegulationLinker | None) -> None:
         self.case = case
         self.graph = graph
@@ -89,13 +89,13 @@ class _CaseMapper:
         node = self.ids.case(case.id)
         notice = self.ids.notice(case.notice)
         self.add(node, RDF.type, FZ.Case)
-        region_zh = self.region_names.get(case.region, case.region)
+        region = self.region_names.get(case.region, Text(case.region, case.region))
         if case.headline:
             self.labels(node, RDFS.label, case.headline)
             self.labels(node, DCTERMS.title, case.headline)
         else:
-            self.add(node, RDFS.label, Literal(f"{region_zh}典型案例(无文本)", lang="zh"))
-            self.add(node, RDFS.label, Literal(f"Typical case of {case.region} (no text)", lang="en"))
+            self.add(node, RDFS.label, Literal(f"{region.zh}典型案例(无文本)", lang="zh"))
+            self.add(node, RDFS.label, Literal(f"Typical case of {region.en or case.region} (no text)", lang="en"))
         self.add(node, FZ.region, self.ids.jurisdiction(case.region))
         self.add(node, FZ.status, Ids.concept("status", case.status))
         self.add(node, FZ.reportedIn, notice)
@@ -211,12 +211,12 @@ def cases_graph(
     cases: Iterable[Case],
     *,
     ids: Ids | None = None,
-    region_names: dict[str, str] | None = None,
+    region_names: dict[str, Text] | None = None,
     link_regulation: RegulationLinker | None = None,
 ) -> Graph:
     """The RDF of checked cases.
 
-    :param region_names: code → Chinese name, to label cases that have no headline.
+    :param region_names: code → name, to label cases that have no headline.
     :param link_regulation: maps a case regulation to an imported work, when the corpus holds it.
     """
     graph = Graph()

@@ -1,0 +1,51 @@
+"""``kg import``: reference data into ``data/``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+
+@click.group("import")
+def import_group() -> None:
+    """Import reference data (divisions of China, legislation metadata) into data/reference/."""
+
+
+@import_group.command("divisions")
+@click.argument("source", type=click.Path(path_type=Path))
+@click.option("--out", type=click.Path(path_type=Path, dir_okay=False), default=None,
+              help="Table to write (default: data/reference/jurisdictions.tsv).")
+def divisions_command(source: Path, out: Path | None) -> None:
+    """Import the divisions of China from a folder of provinces.csv, cities.csv, areas.csv.
+
+    \b
+    Example:
+      kg import divisions ../shared/data/divisions
+    """
+    from ..divisions import default_table_path, import_divisions
+
+    summary = import_divisions(source, out or default_table_path())
+    click.echo(
+        f"{summary.total} jurisdictions ({summary.provinces} provinces, {summary.prefectures} prefectures, "
+        f"{summary.counties} counties; {summary.merged} merged) → {summary.path}"
+    )
+
+
+@import_group.command("lawrefbook")
+@click.argument("sources", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--out", "out_dir", type=click.Path(path_type=Path, file_okay=False), default=None,
+              help="Folder to write the legislation table to (default: data/reference/).")
+def lawrefbook_command(sources: tuple[Path, ...], out_dir: Path | None) -> None:
+    """Import legislation metadata from LawRefBook SQLite files (facts only: titles, levels, dates).
+
+    \b
+    Example:
+      kg import lawrefbook ../shared/data/lawrefbook/*.sqlite3
+    """
+    from ..divisions import jurisdiction_table
+    from ..legislation import import_lawrefbook
+    from ..resources import data_dir
+
+    report = import_lawrefbook(list(sources), out_dir or data_dir() / "reference", jurisdiction_table())
+    click.echo(report.to_text() if hasattr(report, "to_text") else str(report))

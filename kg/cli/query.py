@@ -1,0 +1,95 @@
+"""``kg query`` and ``kg stats``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from .common import data_options, load_store, write_output
+
+
+@click.command("query")
+@click.argument("query", required=False)
+@click.option("--name", "-n", "name", default=None, help="Run a named research question (see --list).")
+@click.option("--list", "list_queries", is_flag=True, help="List the named queries, one a line: name, question.")
+@click.option("--param", "-p", "params", multiple=True, metavar="NAME=VALUE",
+              help="A parameter of a named query, e.g. -p region=220000 (repeatable).")
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "tsv", "json"]), default="table",
+              show_default=True, help="How to print the results (json: SPARQL 1.1 Query Results JSON).")
+@click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False), default=None,
+              help="Write to this file instead of stdout.")
+@data_options
+def query_command(query: str | None, name: str | None, list_queries: bool, params: tuple[str, ...], fmt: str,
+                  output: Path | None, data_files: tuple[Path, ...], dist_dir: Path, allow_network: bool,
+                  timeout: float, max_bytes: int | None) -> None:
+    """Run a SPARQL query (text or .rq file) or a named research question.
+
+    Queries never reach the network: SERVICE, LOAD and FROM are refused unless --allow-network is given.
+
+    \b
+    Example:
+      kg query --list
+      kg query --name rq03-case-measures -p case=https://w3id.org/fazhi/id/case/2022-jilin
+      kg query 'SELECT ?case WHERE { ?case a fz:Case }' --format csv
+    """
+    from .. import query as queries
+    from ..limits import run_with_timeout
+    from ..loading import read_query
+
+    if list_queries:
+        write_output("\n".join(f"{q.name}  {q.question}" for q in queries.list_named()) + "\n", output)
+        return
+    if (query is None) == (name is None):
+        raise click.UsageError("give either a QUERY (text or .rq file) or --name NAME (see kg query --list)")
+    arguments = _parse_params(params)
+    if name is not None:
+        named = queries.named(name)
+        text, bindings_from = named.text, named
+    else:
+        if arguments:
+            raise click.UsageError("--param goes with --name")
+        text, bindings_from = read_query(query or ""), None
+    queries.check(text, allow_network=allow_network)
+    store = load_store(data_files, dist_dir, allow_network=allow_network, max_bytes=max_bytes)
+    if bindings_from is not None:
+        result = run_with_timeout(queries.run_named, store, bindings_from.name, arguments=arguments,
+                                  timeout=timeout, what="query")
+    else:
+        result = run_with_timeout(queries.run, store, text, allow_network=allow_network, timeout=timeout,
+                                  what="query")
+    write_output(queries.format_result(result, fmt), output)
+
+
+def _parse_params(params: tuple[str, ...]) -> dict[str, str]:
+    arguments = {}
+    for param in params:
+        key, sep, value = param.partition("=")
+        if not sep or not key:
+            raise click.UsageError(f"--param '{param}' must be NAME=VALUE")
+        arguments[key.strip()] = value.strip()
+    return arguments
+
+
+@click.command("stats")
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "markdown"]), default="text",
+              show_default=True, help="How to print the statistics (json: the documented stable form).")
+@click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False), default=None,
+              help="Write to this file instead of stdout.")
+@data_options
+def stats_command(fmt: str, output: Path | None, data_files: tuple[Path, ...], dist_dir: Path,
+                  allow_network: bool, timeout: float, max_bytes: int | None) -> None:
+    """Statistics of the dataset: triples, classes, properties, regions, completeness, graph metrics.
+
+    \b
+    Example:
+      kg stats
+      kg stats --format json > stats.json
+    """
+    from ..limits import run_with_timeout
+    from ..stats import compute
+
+    store = load_store(data_files, dist_dir, allow_network=allow_network, max_bytes=max_bytes)
+    stats = run_with_timeout(compute, store, timeout=timeout, what="statistics")
+    rendered = {"text": stats.to_text, "json": stats.to_json, "markdown": stats.to_markdown}[fmt]()
+    write_output(rendered, output)

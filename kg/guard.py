@@ -1,0 +1,176 @@
+"""Defence in depth: refuse network connections and device reads while untrusted input is processed.
+
+The loaders and the query guard already refuse everything that would reach out (remote JSON-LD
+contexts, ``SERVICE``, ``LOAD``, ``FROM``, XML entities, ``owl:imports``). This module is the second line: a
+Python audit hook (:pep:`578`) that refuses socket connections, name lookups, URL opens and device reads
+(such as ``/dev/zero``) while a :func:`guarded` block runs and the user did not pass ``--allow-network``.
+
+Audit hooks cannot be removed once added, so one hook is installed for the life of the process and consults
+a module-level state. The state is process-wide rather than a context variable on purpose: a thread started
+by a library (a fetcher, a pool) starts with an empty context and would escape a context variable.
+A forked worker (:mod:`kg.limits`) inherits both the hook and the state.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import threading
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .errors import InputError
+
+NETWORK_EVENTS = frozenset(
+    {
+        "socket.connect",
+        "socket.getaddrinfo",
+        "socket.gethostbyname",
+        "socket.gethostbyaddr",
+        "socket.getnameinfo",
+        "socket.sendto",
+        "socket.sendmsg",
+        "urllib.Request",
+        "http.client.connect",
+        "ftplib.connect",
+        "smtplib.connect",
+        "poplib.connect",
+        "imaplib.open",
+        "nntplib.connect",
+        "telnetlib.Telnet.open",
+        "webbrowser.open",
+    }
+)
+"""Audit events that reach outside the machine (or open any URL, ``file:`` included)."""
+
+DEVICE_ROOTS = ("/dev/", "/proc/", "/sys/")
+"""Reads under these roots are refused while guarded: ``/dev/zero`` as a JSON-LD context exhausts memory."""
+
+DEVICE_ALLOWED = frozenset(
+    {"/dev/null", "/dev/urandom", "/dev/random", "/dev/tty", "/dev/stdin", "/dev/stdout"}
+)
+
+
+class AccessRefused(InputError):
+    """Untrusted input tried to reach the network or a file that was not named on the command line."""
+
+
+@dataclass
+class _State:
+    """What the hook enforces now; ``depth`` counts nested :func:`guarded` blocks."""
+
+    depth: int = 0
+    allow_network: bool = False
+    readable: tuple[str, ...] | None = None
+    refusals: list[str] = field(default_factory=list)
+
+
+_state = _State()
+_lock = threading.Lock()
+_installed = False
+
+
+def install() -> None:
+    """Add the audit hook once per process (idempotent)."""
+    global _installed
+    with _lock:
+        if not _installed:
+            sys.addaudithook(_hook)
+            _installed = True
+
+
+def active() -> bool:
+    """True while a :func:`guarded` block is running."""
+    return _state.depth > 0
+
+
+def refusals() -> list[str]:
+    """The accesses refused so far in this process, oldest first (for tests and diagnostics)."""
+    return list(_state.refusals)
+
+
+@contextmanager
+def guarded(*, allow_network: bool = False, readable: Iterable[Path | str] | None = None) -> Iterator[None]:
+    """Refuse network access (unless ``allow_network``) and device reads inside the block.
+
+    :param readable: when given, Python-level ``open`` calls for reading are refused outside these files and
+        folders, the Python installation and the shipped resources: no file access beyond the named inputs.
+    """
+    install()
+    saved = (_state.allow_network, _state.readable)
+    _state.allow_network = allow_network if _state.depth == 0 else (_state.allow_network and allow_network)
+    if readable is not None:
+        _state.readable = _roots(readable)
+    _state.depth += 1
+    try:
+        yield
+    finally:
+        _state.depth -= 1
+        _state.allow_network, _state.readable = saved
+
+
+def _roots(readable: Iterable[Path | str]) -> tuple[str, ...]:
+    from .resources import data_dir, ontology_dir, queries_dir, shapes_dir
+
+    roots = {sys.prefix, sys.base_prefix, sys.exec_prefix, sys.base_exec_prefix}
+    roots.update(entry for entry in sys.path if entry)
+    roots.update(str(path) for path in (data_dir(), ontology_dir(), shapes_dir(), queries_dir()))
+    roots.add(str(Path(__file__).resolve().parent))
+    roots.update(str(Path(path).resolve()) for path in readable)
+    return tuple(sorted(roots))
+
+
+def _refuse(message: str) -> None:
+    _state.refusals.append(message)
+    raise AccessRefused(message)
+
+
+def _hook(event: str, args: tuple) -> None:
+    if _state.depth == 0:
+        return
+    if event in NETWORK_EVENTS:
+        if not _state.allow_network:
+            _refuse(
+                f"network access refused ({event} {_describe(args)}); kg makes no network calls unless "
+                f"you pass --allow-network"
+            )
+        return
+    if event == "open":
+        _check_open(args)
+
+
+def _describe(args: tuple) -> str:
+    for arg in args:
+        if isinstance(arg, str | tuple):
+            return str(arg)
+        url = getattr(arg, "full_url", None)
+        if url:
+            return url
+    return ""
+
+
+def _check_open(args: tuple) -> None:
+    path, mode, flags = (*args, None, None)[:3]
+    if not isinstance(path, str | bytes):
+        return
+    text = path.decode("utf-8", "replace") if isinstance(path, bytes) else path
+    if isinstance(mode, str):
+        writing = any(flag in mode for flag in "wax+")
+    else:
+        writing = isinstance(flags, int) and bool(flags & (os.O_WRONLY | os.O_RDWR))
+    resolved = _resolve(text)
+    if resolved.startswith(DEVICE_ROOTS) and resolved not in DEVICE_ALLOWED:
+        _refuse(f"{text}: reading devices and system files is refused while processing input")
+    if writing or _state.readable is None:
+        return
+    if not any(resolved == root or resolved.startswith(root.rstrip("/") + "/") for root in _state.readable):
+        _refuse(f"{text}: reading a file that was not named as input is refused; name it on the command line")
+
+
+def _resolve(text: str) -> str:
+    try:
+        return str(Path(text).resolve())
+    except (OSError, RuntimeError):
+        return text

@@ -1,0 +1,313 @@
+"""Serialising the dataset: Turtle, N-Triples, TriG, compact JSON-LD with its context, and VoID/DCAT metadata.
+
+Every output is deterministic: triples are sorted before Oxigraph's serialisers write them, so a rebuild is
+byte-identical and datasets diff cleanly. JSON-LD comes from Oxigraph's flattened serialisation (which,
+unlike rdflib's, keeps blank-node cycles), compacted here with prefixes only. Files are written to a
+temporary name and renamed into place only once every output of a run has been written.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from .errors import OutputError
+from .loading import RdfFormat
+from .terms import CONTEXT_IRI, DEFAULT_BASE, PREFIXES
+
+if TYPE_CHECKING:
+    import pyoxigraph
+    from rdflib import Graph
+
+RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+
+
+def all_prefixes(base: str = DEFAULT_BASE) -> dict[str, str]:
+    """Every prefix the project writes: the vocabularies plus ``id:`` for the dataset's own IRIs."""
+    return {**PREFIXES, "id": base}
+
+
+def sorted_quads(graph: Graph) -> list[pyoxigraph.Quad]:
+    """The graph's triples as Oxigraph quads in a stable order."""
+    import pyoxigraph
+    from rdflib import BNode, Literal, URIRef
+
+    nodes: dict[Any, Any] = {}
+
+    def convert(term: Any) -> Any:
+        found = nodes.get(term)
+        if found is not None:
+            return found
+        if isinstance(term, URIRef):
+            found = pyoxigraph.NamedNode(str(term))
+        elif isinstance(term, BNode):
+            found = pyoxigraph.BlankNode(str(term))
+        elif isinstance(term, Literal):
+            if term.language:
+                found = pyoxigraph.Literal(str(term), language=term.language)
+            elif term.datatype is not None:
+                found = pyoxigraph.Literal(str(term), datatype=pyoxigraph.NamedNode(str(term.datatype)))
+            else:
+                found = pyoxigraph.Literal(str(term))
+        else:
+            raise TypeError(f"cannot serialise {term!r}")
+        nodes[term] = found
+        return found
+
+    quads = [pyoxigraph.Quad(convert(s), convert(p), convert(o)) for s, p, o in graph]
+    quads.sort(key=lambda quad: (str(quad.subject), str(quad.predicate), str(quad.object)))
+    return quads
+
+
+def used_prefixes(quads: Iterable[pyoxigraph.Quad], base: str = DEFAULT_BASE) -> dict[str, str]:
+    """The prefixes whose namespace some IRI of the data (or a datatype) starts with."""
+    import pyoxigraph
+
+    candidates = all_prefixes(base)
+    iris: set[str] = set()
+    for quad in quads:
+        for term in (quad.subject, quad.predicate, quad.object):
+            if isinstance(term, pyoxigraph.NamedNode):
+                iris.add(term.value)
+            elif isinstance(term, pyoxigraph.Literal):
+                iris.add(term.datatype.value)
+    namespaces = {namespace for namespace in candidates.values() for iri in iris if iri.startswith(namespace)}
+    return {prefix: namespace for prefix, namespace in sorted(candidates.items()) if namespace in namespaces}
+
+
+def serialize(graph: Graph, fmt: RdfFormat, *, base: str = DEFAULT_BASE) -> bytes:
+    """One serialisation of a graph, deterministic; JSON-LD refers to the published context IRI."""
+    quads = sorted_quads(graph)
+    return serialize_quads(quads, fmt, used_prefixes(quads, base))
+
+
+def serialize_quads(quads: list[pyoxigraph.Quad], fmt: RdfFormat, prefixes: dict[str, str]) -> bytes:
+    """One serialisation of sorted quads with the given prefixes."""
+    import pyoxigraph
+
+    if fmt is RdfFormat.JSONLD:
+        return jsonld_document(quads, prefixes)
+    if fmt in (RdfFormat.NTRIPLES, RdfFormat.NQUADS):
+        return pyoxigraph.serialize(quads, format=fmt.oxigraph()) or b""
+    # Turtle cannot abbreviate IRIs whose local part holds a slash without escaping it (id:case\/…):
+    # the dataset's own IRIs are clearer written in full there.
+    readable = {prefix: namespace for prefix, namespace in prefixes.items() if prefix != "id"}
+    return pyoxigraph.serialize(quads, format=fmt.oxigraph(), prefixes=readable) or b""
+
+
+def context_document(prefixes: dict[str, str]) -> bytes:
+    """The JSON-LD context file: the prefixes, and nothing that needs fetching."""
+    return _json_bytes({"@context": dict(sorted(prefixes.items()))})
+
+
+def jsonld_document(quads: list[pyoxigraph.Quad], prefixes: dict[str, str], *, inline: bool = False) -> bytes:
+    """Compact JSON-LD: Oxigraph's flattened form with IRIs shortened to the given prefixes."""
+    import pyoxigraph
+
+    expanded = json.loads(pyoxigraph.serialize(quads, format=pyoxigraph.RdfFormat.JSON_LD) or b"[]")
+    compact = _Compactor(prefixes)
+    nodes = [compact.node(node) for node in expanded]
+    nodes.sort(key=lambda node: node["@id"])
+    context: Any = dict(sorted(prefixes.items())) if inline else CONTEXT_IRI
+    return _json_bytes({"@context": context, "@graph": nodes})
+
+
+class _Compactor:
+    """Shortens IRIs to ``prefix:local`` where a prefix's namespace fits and the result cannot be misread."""
+
+    def __init__(self, prefixes: dict[str, str]) -> None:
+        self.prefixes = sorted(prefixes.items(), key=lambda item: -len(item[1]))
+
+    def iri(self, iri: str) -> str:
+        for prefix, namespace in self.prefixes:
+            if iri.startswith(namespace) and len(iri) > len(namespace):
+                local = iri[len(namespace) :]
+                if not local.startswith("//"):
+                    return f"{prefix}:{local}"
+        return iri
+
+    def value(self, value: dict[str, Any]) -> dict[str, Any]:
+        if "@id" in value:
+            return {"@id": value["@id"] if value["@id"].startswith("_:") else self.iri(value["@id"])}
+        result = {"@value": value["@value"]}
+        if "@language" in value:
+            result["@language"] = value["@language"]
+        elif "@type" in value:
+            result["@type"] = self.iri(value["@type"])
+        return result
+
+    def node(self, node: dict[str, Any]) -> dict[str, Any]:
+        subject = node["@id"]
+        result: dict[str, Any] = {"@id": subject if subject.startswith("_:") else self.iri(subject)}
+        for key, values in node.items():
+            if key == "@id":
+                continue
+            if key in ("@type", RDF_TYPE):
+                types = values if key == "@type" else [value["@id"] for value in values]
+                result["@type"] = sorted(self.iri(item) for item in types)
+                continue
+            converted = [self.value(value) for value in values]
+            converted.sort(key=lambda item: json.dumps(item, sort_keys=True, ensure_ascii=False))
+            result[self.iri(key)] = converted
+        return result
+
+
+def _json_bytes(value: Any) -> bytes:
+    return (json.dumps(value, ensure_ascii=False, indent=1, sort_keys=True) + "\n").encode("utf-8")
+
+
+@dataclass(frozen=True)
+class Release:
+    """What the VoID/DCAT description says of a release; dates come from ``data/version.json``."""
+
+    version: str
+    issued: str
+    modified: str
+    title_en: str
+    title_zh: str
+    description_en: str
+    licence: str
+    sources: tuple[str, ...]
+
+
+def read_release(path: Path) -> Release:
+    """The release facts of ``data/version.json``."""
+    data = json.loads(path.read_text(encoding="utf-8"))
+    return Release(
+        version=data["version"],
+        issued=data["issued"],
+        modified=data["modified"],
+        title_en=data["title"]["en"],
+        title_zh=data["title"]["zh"],
+        description_en=data["description"]["en"],
+        licence=data["licence"],
+        sources=tuple(data["sources"]),
+    )
+
+
+def describe_dataset(store: pyoxigraph.Store, release: Release, *, base: str = DEFAULT_BASE) -> Graph:
+    """A VoID/DCAT description of the dataset in ``store``: size, classes, properties, licence, sources."""
+    from rdflib import RDF, XSD, Graph, Literal, URIRef
+    from rdflib.namespace import DCTERMS
+
+    from .terms import DCAT, VOID
+
+    dataset = URIRef(base + "dataset")
+    graph = Graph()
+    add = graph.add
+    add((dataset, RDF.type, VOID.Dataset))
+    add((dataset, RDF.type, DCAT.Dataset))
+    add((dataset, DCTERMS.title, Literal(release.title_en, lang="en")))
+    add((dataset, DCTERMS.title, Literal(release.title_zh, lang="zh")))
+    add((dataset, DCTERMS.description, Literal(release.description_en, lang="en")))
+    add((dataset, DCTERMS.license, URIRef(release.licence)))
+    add((dataset, DCTERMS.issued, Literal(release.issued, datatype=XSD.date)))
+    add((dataset, DCTERMS.modified, Literal(release.modified, datatype=XSD.date)))
+    add((dataset, DCAT.version, Literal(release.version)))
+    for source in release.sources:
+        add((dataset, DCTERMS.source, URIRef(source)))
+    add((dataset, VOID.uriSpace, Literal(base)))
+    add((dataset, VOID.vocabulary, URIRef("https://w3id.org/fazhi/ontology#")))
+    counts = {
+        "triples": "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }",
+        "entities": "SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s ?p ?o FILTER(isIRI(?s)) }",
+        "distinctSubjects": "SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s ?p ?o }",
+        "properties": "SELECT (COUNT(DISTINCT ?p) AS ?n) WHERE { ?s ?p ?o }",
+        "distinctObjects": "SELECT (COUNT(DISTINCT ?o) AS ?n) WHERE { ?s ?p ?o }",
+        "classes": "SELECT (COUNT(DISTINCT ?c) AS ?n) WHERE { ?s a ?c }",
+    }
+    for name, query in counts.items():
+        value = int(next(iter(store.query(query)))["n"].value)
+        add((dataset, VOID[name], Literal(value, datatype=XSD.integer)))
+    partitions = (
+        ("class", "SELECT ?c (COUNT(?s) AS ?n) WHERE { ?s a ?c } GROUP BY ?c", VOID.classPartition, VOID["class"],
+         VOID.entities),
+        ("property", "SELECT ?c (COUNT(*) AS ?n) WHERE { ?s ?c ?o } GROUP BY ?c", VOID.propertyPartition,
+         VOID.property, VOID.triples),
+    )
+    for kind, query, link, key, measure in partitions:
+        for row in store.query(query):
+            iri = row["c"].value
+            part = URIRef(f"{base}dataset/{kind}/{_slug_for(iri, base)}")
+            add((dataset, link, part))
+            add((part, key, URIRef(iri)))
+            add((part, measure, Literal(int(row["n"].value), datatype=XSD.integer)))
+    return graph
+
+
+def _slug_for(iri: str, base: str) -> str:
+    prefixes = all_prefixes(base)
+    for prefix, namespace in sorted(prefixes.items(), key=lambda item: -len(item[1])):
+        if iri.startswith(namespace):
+            local = iri[len(namespace) :]
+            return f"{prefix}-{''.join(char if char.isalnum() else '-' for char in local)}"
+    import hashlib
+
+    return hashlib.sha256(iri.encode()).hexdigest()[:12]
+
+
+def _umask() -> int:
+    current = os.umask(0)
+    os.umask(current)
+    return current
+
+
+_FILE_MODE = 0o666 & ~_umask()
+"""Temporary files are private; outputs get the mode an ordinary new file would."""
+
+
+def write_files(out_dir: Path, files: dict[str, bytes]) -> list[Path]:
+    """Write every file into ``out_dir`` or none: all go to temporary names first, then are renamed."""
+    if out_dir.exists() and not out_dir.is_dir():
+        raise OutputError(f"{out_dir}: exists and is not a directory; choose another --out")
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise OutputError(f"{out_dir}: cannot create the output directory ({error.strerror})") from None
+    staged: list[tuple[str, Path]] = []
+    try:
+        for name, content in sorted(files.items()):
+            handle, temp = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=out_dir)
+            staged.append((name, Path(temp)))
+            with os.fdopen(handle, "wb") as stream:
+                stream.write(content)
+            os.chmod(temp, _FILE_MODE)
+        written = []
+        for name, temp in staged:
+            target = out_dir / name
+            os.replace(temp, target)
+            written.append(target)
+        return written
+    except OSError as error:
+        raise OutputError(f"{out_dir}: cannot write the outputs ({error.strerror})") from None
+    finally:
+        for _, temp in staged:
+            temp.unlink(missing_ok=True)
+
+
+def write_file(path: Path, content: bytes) -> None:
+    """Write one file atomically: a temporary file beside it, then a rename."""
+    parent = path.parent if str(path.parent) else Path(".")
+    if parent.exists() and not parent.is_dir():
+        raise OutputError(f"{path}: {parent} is not a directory; choose another output path")
+    if path.is_dir():
+        raise OutputError(f"{path}: is a directory; give a file name")
+    try:
+        parent.mkdir(parents=True, exist_ok=True)
+        handle, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=parent)
+    except OSError as error:
+        raise OutputError(f"{path}: cannot be written ({error.strerror})") from None
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(content)
+        os.chmod(temp, _FILE_MODE)
+        os.replace(temp, path)
+    except OSError as error:
+        raise OutputError(f"{path}: cannot be written ({error.strerror})") from None
+    finally:
+        Path(temp).unlink(missing_ok=True)

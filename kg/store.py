@@ -1,0 +1,173 @@
+"""A query store: rdflib graphs in, a pyoxigraph ``Store`` out (and back).
+
+pyoxigraph answers SPARQL one to two orders of magnitude faster than rdflib, so every read command queries a
+``Store``. The conversion writes the graph as N-Triples and bulk-loads it: measured on a 60,000-triple graph,
+this takes about 0.45 s (0.25 s to write, 0.2 s to load), against 0.75–1.2 s for building ``Quad`` objects
+one by one.
+
+Terms keep their exact form both ways: a literal's lexical form is never normalised (``"01"^^xsd:integer``
+stays ``"01"``), language tags and datatypes are kept. RDF 1.1 makes ``"x"`` and ``"x"^^xsd:string`` the same
+literal; rdflib keeps them apart, so on the way back an ``xsd:string`` literal becomes rdflib's plain literal.
+Everything goes into the store's default graph.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Any
+
+from .errors import InputError
+
+_BAD_IRI = re.compile(r'[\x00-\x20<>"{}|^`\\]')
+_LANGUAGE = re.compile(r"^[A-Za-z]{1,8}(-[A-Za-z0-9]{1,8})*$")
+
+if TYPE_CHECKING:
+    import pyoxigraph
+    import rdflib
+    from rdflib.term import Identifier
+
+XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+
+
+def from_graph(graph: rdflib.Graph) -> pyoxigraph.Store:
+    """An in-memory pyoxigraph store holding the triples of ``graph`` in its default graph.
+
+    >>> import rdflib
+    >>> g = rdflib.Graph().parse(data='<http://e/s> <http://e/p> "01"^^<http://www.w3.org/2001/XMLSchema#integer> .')
+    >>> store = from_graph(g)
+    >>> [str(q.object) for q in store]
+    ['"01"^^<http://www.w3.org/2001/XMLSchema#integer>']
+
+    :raises InputError: if the graph holds a term pyoxigraph refuses (an IRI with a space, a bad language tag).
+    """
+    import pyoxigraph
+
+    store = pyoxigraph.Store()
+    text = "".join(_ntriples(graph))
+    try:
+        store.load(text.encode("utf-8", "strict"), pyoxigraph.RdfFormat.N_TRIPLES)
+    except (SyntaxError, UnicodeEncodeError) as error:
+        raise InputError(f"the graph holds a term that cannot be stored for querying: {error}") from None
+    return store
+
+
+def to_graph(store: pyoxigraph.Store) -> rdflib.Graph:
+    """An rdflib graph of the store's default graph, terms kept as written."""
+    import pyoxigraph
+    from rdflib import Graph
+
+    from .terms import PREFIXES
+
+    graph = Graph()
+    for prefix, namespace in PREFIXES.items():
+        graph.bind(prefix, namespace)
+    convert = to_rdflib_converter()
+    graph.addN(
+        (convert(q.subject), convert(q.predicate), convert(q.object), graph)
+        for q in store.quads_for_pattern(None, None, None, pyoxigraph.DefaultGraph())
+    )
+    return graph
+
+
+def to_rdflib(term: Any) -> Identifier:
+    """One pyoxigraph term as an rdflib term (see :func:`to_rdflib_converter` for many)."""
+    return to_rdflib_converter()(term)
+
+
+def to_rdflib_converter() -> Any:
+    """A function turning pyoxigraph terms into rdflib terms, caching IRIs (a result repeats them)."""
+    import pyoxigraph
+    from rdflib import BNode, Literal, URIRef
+
+    iris: dict[str, URIRef] = {}
+
+    def iri(value: str) -> URIRef:
+        found = iris.get(value)
+        if found is None:
+            found = iris[value] = URIRef(value)
+        return found
+
+    def convert(term: Any) -> Any:
+        if isinstance(term, pyoxigraph.NamedNode):
+            return iri(term.value)
+        if isinstance(term, pyoxigraph.Literal):
+            if term.language:
+                return Literal(term.value, lang=term.language, normalize=False)
+            datatype = term.datatype.value
+            if datatype == XSD_STRING:
+                return Literal(term.value, normalize=False)
+            return Literal(term.value, datatype=iri(datatype), normalize=False)
+        if isinstance(term, pyoxigraph.BlankNode):
+            return BNode(term.value)
+        if term is None:
+            return None
+        raise InputError(f"RDF-star triple terms are not supported: {term}")
+
+    return convert
+
+
+def to_oxigraph(term: Identifier) -> Any:
+    """One rdflib term as a pyoxigraph term, the literal's lexical form kept exactly."""
+    import pyoxigraph
+    from rdflib import BNode, Literal, URIRef
+
+    try:
+        if isinstance(term, URIRef):
+            return pyoxigraph.NamedNode(str(term))
+        if isinstance(term, Literal):
+            lexical = str(term)
+            if term.language:
+                return pyoxigraph.Literal(lexical, language=term.language)
+            if term.datatype:
+                return pyoxigraph.Literal(lexical, datatype=pyoxigraph.NamedNode(str(term.datatype)))
+            return pyoxigraph.Literal(lexical)
+        if isinstance(term, BNode):
+            return pyoxigraph.BlankNode(str(term))
+    except ValueError as error:
+        raise InputError(f"not a valid RDF term: {term!r} ({error})") from None
+    raise InputError(f"not an RDF term: {term!r}")
+
+
+def _ntriples(graph: rdflib.Graph) -> Iterator[str]:
+    """The graph's triples as N-Triples lines (blank nodes relabelled ``_:b0``, ``_:b1``… so labels are valid)."""
+    from rdflib import BNode, Literal, URIRef
+
+    blanks: dict[BNode, str] = {}
+    iris: dict[str, str] = {}
+
+    def iri(value: str) -> str:
+        found = iris.get(value)
+        if found is None:
+            if _BAD_IRI.search(value):
+                raise InputError(f"not a valid IRI: <{value}> (it holds a space, a quote, <, > or a control character)")
+            found = iris[value] = f"<{value}>"
+        return found
+
+    def term(node: Any) -> str:
+        if isinstance(node, URIRef):
+            return iri(str.__str__(node))
+        if isinstance(node, Literal):
+            lexical = str.__str__(node)
+            if "\\" in lexical or '"' in lexical or "\n" in lexical or "\r" in lexical:
+                lexical = _escape(lexical)
+            if node.language:
+                if not _LANGUAGE.match(node.language):
+                    raise InputError(f"not a valid language tag: {node.language!r} on {lexical!r}")
+                return f'"{lexical}"@{node.language}'
+            if node.datatype:
+                return f'"{lexical}"^^{iri(str.__str__(node.datatype))}'
+            return f'"{lexical}"'
+        if isinstance(node, BNode):
+            label = blanks.get(node)
+            if label is None:
+                label = blanks[node] = f"_:b{len(blanks)}"
+            return label
+        raise InputError(f"not an RDF term: {node!r}")
+
+    for s, p, o in graph.triples((None, None, None)):
+        yield f"{term(s)} {term(p)} {term(o)} .\n"
+
+
+def _escape(lexical: str) -> str:
+    return lexical.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "\\r")
