@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint bench figures clean
+.PHONY: demo test lint bench figures fonts clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -12,7 +12,7 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev,plot]'
 	touch $(STAMP)
 
-demo: $(STAMP)
+demo: $(STAMP) fonts
 	$(BIN)/kg build
 	$(BIN)/kg validate
 	$(BIN)/kg stats
@@ -27,8 +27,16 @@ lint: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python bench/run.py
 
-figures: $(STAMP)
+figures: $(STAMP) fonts
 	$(BIN)/kg analyze plot --out docs/figures
+
+# Chinese labels in figures need a CJK font: Debian's fonts-wqy-microhei (installed when we may; else a hint).
+fonts:
+	@if fc-list 2>/dev/null | grep -qi "WenQuanYi Micro Hei"; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-wqy-microhei >/dev/null) \
+	  || echo "warning: could not install fonts-wqy-microhei; figures will lack Chinese glyphs"; \
+	else echo "hint: install the Debian package fonts-wqy-microhei for Chinese labels in figures"; fi
 
 clean:
 	rm -rf dist bench/out .pytest_cache .ruff_cache

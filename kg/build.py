@@ -41,30 +41,23 @@ def default_cases_dir() -> Path:
     return data_dir() / "cases"
 
 
-def reference_graph() -> Graph:
-    """Vocabularies, the notice and inspection, jurisdictions and (when imported) legislation."""
-    from .divisions import jurisdiction_table
+def _vocabulary_graph() -> Graph:
+    """The SKOS vocabularies and the notice, as shipped in Turtle."""
     from .loading import read_rdf_files
-    from .mapping.jurisdictions import jurisdictions_graph
     from .resources import data_dir, vocab_files
 
-    graph = read_rdf_files([*vocab_files(), data_dir() / "reference" / "notice.ttl"])
-    graph += jurisdictions_graph(jurisdiction_table())
-    legislation = _legislation_graph()
-    if legislation is not None:
-        graph += legislation
-    return graph
+    return read_rdf_files([*vocab_files(), data_dir() / "reference" / "notice.ttl"])
 
 
-def _legislation_graph() -> Graph | None:
+def _legislation_records() -> list | None:  # type: ignore[type-arg]
     from .resources import data_dir
 
     table = data_dir() / "reference" / "legislation.tsv"
     if not table.is_file():
         return None
-    from . import legislation
+    from .legislation import read_records
 
-    return legislation.corpus_graph(table)
+    return read_records(table)
 
 
 def case_vocabulary(reference: Graph) -> Vocabulary:
@@ -120,51 +113,69 @@ def read_cases(cases_dir: Path, vocabulary: Vocabulary) -> list[Case]:
     return cases
 
 
-def dataset_graph(*, cases_dir: Path | None = None, base: str = DEFAULT_BASE) -> Graph:
-    """The whole dataset in memory: reference data plus the checked cases; nothing is written."""
-    from .divisions import jurisdiction_table
-    from .mapping.cases import cases_graph
+Triple = tuple  # (subject, predicate, object) of rdflib terms
 
-    reference = reference_graph()
-    cases = read_cases(cases_dir or default_cases_dir(), case_vocabulary(reference))
+
+def dataset_triples(*, cases_dir: Path | None = None, base: str = DEFAULT_BASE) -> set[Triple]:
+    """The whole dataset as a set of rdflib-term triples: reference data plus the checked cases.
+
+    A plain set, not a graph: merging rdflib graphs costs more than everything else in a build.
+    """
     from .casefile import Text
+    from .divisions import jurisdiction_table
+    from .mapping.cases import case_triples
+    from .mapping.jurisdictions import all_jurisdiction_triples
 
-    names = {j.code: Text(j.name_zh, j.name_en) for j in jurisdiction_table() if j.code}
-    graph = reference + cases_graph(cases, region_names=names, link_regulation=_regulation_linker())
+    vocabulary_graph = _vocabulary_graph()
+    cases = read_cases(cases_dir or default_cases_dir(), case_vocabulary(vocabulary_graph))
+    table = jurisdiction_table()
+    triples: set[Triple] = set(vocabulary_graph)
+    triples.update(all_jurisdiction_triples(table))
+    records = _legislation_records()
+    link = None
+    if records is not None:
+        from .legislation import LegislationCorpus, link_case_regulation
+        from .mapping.legislation import legislation_triples
+
+        triples.update(legislation_triples(records, table))
+        corpus = LegislationCorpus(records, table)
+
+        def link(regulation):  # type: ignore[no-untyped-def]
+            return link_case_regulation(regulation.title, regulation.jurisdiction, corpus)
+
+    names = {j.code: Text(j.name_zh, j.name_en) for j in table if j.code}
+    triples |= case_triples(cases, region_names=names, link_regulation=link)
+    if base != DEFAULT_BASE:
+        triples = rebase(triples, base)
+    return triples
+
+
+def dataset_graph(*, cases_dir: Path | None = None, base: str = DEFAULT_BASE) -> Graph:
+    """The whole dataset in memory as an rdflib graph; nothing is written."""
+    from rdflib import Graph
+
+    graph = Graph()
     for prefix, namespace in PREFIXES.items():
         graph.bind(prefix, namespace)
-    if base != DEFAULT_BASE:
-        graph = rebase(graph, base)
+    graph.addN((s, p, o, graph) for s, p, o in dataset_triples(cases_dir=cases_dir, base=base))
     return graph
 
 
-def _regulation_linker():  # type: ignore[no-untyped-def]
-    from .resources import data_dir
-
-    table = data_dir() / "reference" / "legislation.tsv"
-    if not table.is_file():
-        return None
-    from . import legislation
-
-    return legislation.case_linker(table)
-
-
-def rebase(graph: Graph, base: str) -> Graph:
-    """The same graph with every IRI under the default base moved under ``base``."""
-    from rdflib import Graph, URIRef
+def rebase(triples: set[Triple], base: str) -> set[Triple]:
+    """The same triples with every IRI under the default base moved under ``base``."""
+    from rdflib import URIRef
 
     def move(term):  # type: ignore[no-untyped-def]
         if isinstance(term, URIRef) and str(term).startswith(DEFAULT_BASE):
             return URIRef(base + str(term)[len(DEFAULT_BASE) :])
         return term
 
-    moved = Graph()
-    for s, p, o in graph:
-        moved.add((move(s), p, move(o)))
-    return moved
+    return {(move(s), p, move(o)) for s, p, o in triples}
 
 
-def build(*, cases_dir: Path | None = None, out_dir: Path = Path("dist"), base: str = DEFAULT_BASE) -> BuildSummary:
+def build(
+    *, cases_dir: Path | None = None, out_dir: Path = Path("dist"), base: str = DEFAULT_BASE
+) -> BuildSummary:
     """Build and publish the dataset: ``dataset.ttl``, ``.nt``, ``.jsonld`` + ``context.jsonld``, ``void.ttl``."""
     from . import store as stores
     from .loading import RdfFormat
@@ -173,10 +184,9 @@ def build(*, cases_dir: Path | None = None, out_dir: Path = Path("dist"), base: 
     from .resources import data_dir
 
     started = time.perf_counter()
-    graph = dataset_graph(cases_dir=cases_dir, base=base)
-    quads = sorted_quads(graph)
+    quads = sorted_quads(dataset_triples(cases_dir=cases_dir, base=base))
     prefixes = used_prefixes(quads, base)
-    store = stores.from_graph(graph)
+    store = stores.from_quads(quads)
     description = describe_dataset(store, read_release(data_dir() / "version.json"), base=base)
     description_quads = sorted_quads(description)
     files = {
@@ -184,7 +194,9 @@ def build(*, cases_dir: Path | None = None, out_dir: Path = Path("dist"), base: 
         "dataset.nt": serialize_quads(quads, RdfFormat.NTRIPLES, prefixes),
         "dataset.jsonld": serialize_quads(quads, RdfFormat.JSONLD, prefixes),
         "context.jsonld": context_document(prefixes),
-        "void.ttl": serialize_quads(description_quads, RdfFormat.TURTLE, used_prefixes(description_quads, base)),
+        "void.ttl": serialize_quads(
+            description_quads, RdfFormat.TURTLE, used_prefixes(description_quads, base)
+        ),
     }
     write_files(out_dir, files)
     cases = int(next(iter(store.query(CASE_COUNT)))["n"].value)

@@ -211,7 +211,7 @@ class _Reader:
 
     def region(self, value: Any, where: YamlPath, what: str) -> str | None:
         if isinstance(value, int):
-            self.fail(where, f"{what} {value} must be quoted: write \"{value:06d}\"")
+            self.fail(where, f'{what} {value} must be quoted: write "{value:06d}"')
             return None
         code = self.text(value, where, what)
         if code is None:
@@ -239,7 +239,10 @@ class _Reader:
             year, month, day = (int(part) if part else 1 for part in match.groups())
             dt.date(year, month, day)
         except ValueError:
-            self.fail(where, f"invalid date '{value}' in {what}; write YYYY, YYYY-MM or YYYY-MM-DD (e.g. 2021-09-24)")
+            self.fail(
+                where,
+                f"invalid date '{value}' in {what}; write YYYY, YYYY-MM or YYYY-MM-DD (e.g. 2021-09-24)",
+            )
             return None
         return value
 
@@ -266,7 +269,9 @@ class _Reader:
             return None
         return concept
 
-    def ids(self, value: Any, where: YamlPath, known: Collection[str], what: str, listed: str) -> tuple[str, ...]:
+    def ids(
+        self, value: Any, where: YamlPath, known: Collection[str], what: str, listed: str
+    ) -> tuple[str, ...]:
         if value is None:
             return ()
         if not isinstance(value, list):
@@ -278,7 +283,9 @@ class _Reader:
             if local is None:
                 continue
             if local not in known:
-                self.fail((*where, index), f"'{local}' in {what} is not an id listed under '{listed}' in this file")
+                self.fail(
+                    (*where, index), f"'{local}' in {what} is not an id listed under '{listed}' in this file"
+                )
                 continue
             found.append(local)
         return tuple(found)
@@ -310,17 +317,30 @@ class _Reader:
         if not data:
             return None
         if top:
-            document = self.slug(self.required(data, where, "document", "source"), (*where, "document"), "document")
+            document = self.slug(
+                self.required(data, where, "document", "source"), (*where, "document"), "document"
+            )
             sha = self.text(self.required(data, where, "sha256", "source"), (*where, "sha256"), "sha256")
             if sha is not None and not _SHA256.match(sha):
-                self.fail((*where, "sha256"), "sha256 must be 64 lowercase hex digits (run sha256sum on the document)")
+                self.fail(
+                    (*where, "sha256"),
+                    "sha256 must be 64 lowercase hex digits (run sha256sum on the document)",
+                )
                 sha = None
-            if document is not None and self.vocabulary.documents and document not in self.vocabulary.documents:
-                self.fail((*where, "document"), f"unknown document '{document}'; see data/reference/documents.tsv")
+            if (
+                document is not None
+                and self.vocabulary.documents
+                and document not in self.vocabulary.documents
+            ):
+                self.fail(
+                    (*where, "document"), f"unknown document '{document}'; see data/reference/documents.tsv"
+                )
                 document = None
             known = self.vocabulary.documents.get(document or "")
             if sha is not None and known and known != sha:
-                self.fail((*where, "sha256"), f"sha256 differs from the one recorded for '{document}': {known}")
+                self.fail(
+                    (*where, "sha256"), f"sha256 differs from the one recorded for '{document}': {known}"
+                )
         else:
             if parent is None:
                 self.fail(where, "a span needs the case's 'source' block (document and sha256)")
@@ -332,7 +352,9 @@ class _Reader:
             self.fail((*where, "lines"), f"lines {lines[0]}–{lines[1]}: the first line comes after the last")
             lines = None
         if offsets and offsets[0] >= offsets[1]:
-            self.fail((*where, "offsets"), f"offsets {offsets[0]}–{offsets[1]}: the start must be before the end")
+            self.fail(
+                (*where, "offsets"), f"offsets {offsets[0]}–{offsets[1]}: the start must be before the end"
+            )
             offsets = None
         if not (document and sha and lines and offsets):
             return None
@@ -413,7 +435,9 @@ def read_case(doc: YamlDocument, vocabulary: Vocabulary) -> tuple[Case | None, l
             if not data.get(key):
                 reader.fail((), f"a case with status '{status}' needs '{key}'; see docs/case-format.md")
     elif status is not None and data.get("measures"):
-        reader.fail(("measures",), f"a case with status '{status}' has no text to take measures from; remove them")
+        reader.fail(
+            ("measures",), f"a case with status '{status}' has no text to take measures from; remove them"
+        )
     region_default = region or ""
     institutions = _institutions(reader, data.get("institutions"), source, region_default)
     regulations = _regulations(reader, data.get("regulations"), source, region_default)
@@ -453,7 +477,9 @@ def _unique(reader: _Reader, items: list[tuple[YamlPath, str | None]], what: str
             continue
         if local in seen:
             line = reader.doc.position(seen[local])[0]
-            reader.fail(where, f"duplicate {what} id '{local}' (first at line {line}); ids must be unique in a file")
+            reader.fail(
+                where, f"duplicate {what} id '{local}' (first at line {line}); ids must be unique in a file"
+            )
         seen[local] = where
 
 
@@ -464,18 +490,27 @@ def _institutions(reader: _Reader, value: Any, source: Span | None, region: str)
         data = reader.mapping(item, where, keys, "an institution")
         if not data:
             continue
-        local = reader.slug(reader.required(data, where, "id", "an institution"), (*where, "id"), "institution id")
+        local = reader.slug(
+            reader.required(data, where, "id", "an institution"), (*where, "id"), "institution id"
+        )
         ids.append(((*where, "id"), local))
-        name = reader.bilingual(reader.required(data, where, "name", "an institution"), (*where, "name"), "name")
+        name = reader.bilingual(
+            reader.required(data, where, "name", "an institution"), (*where, "name"), "name"
+        )
         kind = reader.concept(
-            reader.required(data, where, "kind", "an institution"), (*where, "kind"), "institution-kind", "kind"
+            reader.required(data, where, "kind", "an institution"),
+            (*where, "kind"),
+            "institution-kind",
+            "kind",
         )
         cls = reader.text(data.get("class"), (*where, "class"), "class")
         if cls is not None and cls not in INSTITUTION_CLASSES:
             reader.fail((*where, "class"), f"class '{cls}' is not one of {', '.join(INSTITUTION_CLASSES)}")
         jurisdiction = region
         if data.get("jurisdiction") is not None:
-            jurisdiction = reader.region(data["jurisdiction"], (*where, "jurisdiction"), "jurisdiction") or region
+            jurisdiction = (
+                reader.region(data["jurisdiction"], (*where, "jurisdiction"), "jurisdiction") or region
+            )
         span = reader.span(data.get("span"), (*where, "span"), source)
         if local and name and kind:
             found.append(Institution(local, name, kind, cls, jurisdiction, span, reader.at(where)))
@@ -484,13 +519,26 @@ def _institutions(reader: _Reader, value: Any, source: Span | None, region: str)
 
 
 def _regulations(reader: _Reader, value: Any, source: Span | None, region: str) -> tuple[Regulation, ...]:
-    keys = ("id", "title", "kind", "issuer", "jurisdiction", "passed", "in_force", "amended", "span", "facts_source")
+    keys = (
+        "id",
+        "title",
+        "kind",
+        "issuer",
+        "jurisdiction",
+        "passed",
+        "in_force",
+        "amended",
+        "span",
+        "facts_source",
+    )
     found, ids = [], []
     for where, item in reader.items(value, ("regulations",), "regulations"):
         data = reader.mapping(item, where, keys, "a regulation")
         if not data:
             continue
-        local = reader.slug(reader.required(data, where, "id", "a regulation"), (*where, "id"), "regulation id")
+        local = reader.slug(
+            reader.required(data, where, "id", "a regulation"), (*where, "id"), "regulation id"
+        )
         ids.append(((*where, "id"), local))
         title = reader.text(reader.required(data, where, "title", "a regulation"), (*where, "title"), "title")
         if title and (title.startswith("《") or title.endswith("》")):
@@ -501,7 +549,9 @@ def _regulations(reader: _Reader, value: Any, source: Span | None, region: str) 
         issuer = reader.bilingual(data.get("issuer"), (*where, "issuer"), "issuer")
         jurisdiction = region
         if data.get("jurisdiction") is not None:
-            jurisdiction = reader.region(data["jurisdiction"], (*where, "jurisdiction"), "jurisdiction") or region
+            jurisdiction = (
+                reader.region(data["jurisdiction"], (*where, "jurisdiction"), "jurisdiction") or region
+            )
         passed = reader.date(data.get("passed"), (*where, "passed"), "passed")
         in_force = reader.date(data.get("in_force"), (*where, "in_force"), "in_force")
         amended_value = data.get("amended")
@@ -510,15 +560,31 @@ def _regulations(reader: _Reader, value: Any, source: Span | None, region: str) 
             date
             for index, item_date in enumerate(amended_list)
             if item_date is not None
-            and (date := reader.date(item_date, (*where, "amended", index) if isinstance(amended_value, list)
-                                     else (*where, "amended"), "amended"))
+            and (
+                date := reader.date(
+                    item_date,
+                    (*where, "amended", index) if isinstance(amended_value, list) else (*where, "amended"),
+                    "amended",
+                )
+            )
         )
         span = reader.span(data.get("span"), (*where, "span"), source)
         facts = reader.text(data.get("facts_source"), (*where, "facts_source"), "facts_source")
         if local and title and kind:
             found.append(
-                Regulation(local, title, kind, issuer, jurisdiction, passed, in_force, amended, span, facts,
-                           reader.at(where))
+                Regulation(
+                    local,
+                    title,
+                    kind,
+                    issuer,
+                    jurisdiction,
+                    passed,
+                    in_force,
+                    amended,
+                    span,
+                    facts,
+                    reader.at(where),
+                )
             )
     _unique(reader, ids, "regulation")
     return tuple(found)
@@ -538,9 +604,13 @@ def _measure(
     if not data:
         return None
     title = reader.bilingual(reader.required(data, where, "title", "a measure"), (*where, "title"), "title")
-    mechanisms = reader.concept_list(data.get("mechanisms"), (*where, "mechanisms"), "mechanism", "mechanisms")
+    mechanisms = reader.concept_list(
+        data.get("mechanisms"), (*where, "mechanisms"), "mechanism", "mechanisms"
+    )
     creates = reader.ids(data.get("creates"), (*where, "creates"), institutions, "creates", "institutions")
-    involves = reader.ids(data.get("involves"), (*where, "involves"), institutions, "involves", "institutions")
+    involves = reader.ids(
+        data.get("involves"), (*where, "involves"), institutions, "involves", "institutions"
+    )
     enacts = reader.ids(data.get("enacts"), (*where, "enacts"), regulations, "enacts", "regulations")
     uses = reader.ids(data.get("uses"), (*where, "uses"), regulations, "uses", "regulations")
     outcomes = tuple(
@@ -560,8 +630,19 @@ def _measure(
 
 
 def _outcome(reader: _Reader, value: Any, where: YamlPath, source: Span | None) -> Outcome | None:
-    keys = ("value", "unit", "counts", "reported", "approximate", "year", "date", "since", "until", "qualifier",
-            "span")
+    keys = (
+        "value",
+        "unit",
+        "counts",
+        "reported",
+        "approximate",
+        "year",
+        "date",
+        "since",
+        "until",
+        "qualifier",
+        "span",
+    )
     data = reader.mapping(value, where, keys, "an outcome")
     if not data:
         return None
@@ -577,14 +658,20 @@ def _outcome(reader: _Reader, value: Any, where: YamlPath, source: Span | None) 
                 reader.fail((*where, "value"), f"value {raw} is not a finite number")
     unit = reader.required(data, where, "unit", "an outcome")
     if unit is None and raw is not None:
-        reader.problems[-1] = reader.doc.problem(where, "an outcome with a value needs a 'unit' (e.g. unit: case)")
+        reader.problems[-1] = reader.doc.problem(
+            where, "an outcome with a value needs a 'unit' (e.g. unit: case)"
+        )
     unit = reader.concept(unit, (*where, "unit"), "unit", "unit") if unit is not None else None
-    counts = reader.bilingual(reader.required(data, where, "counts", "an outcome"), (*where, "counts"), "counts")
+    counts = reader.bilingual(
+        reader.required(data, where, "counts", "an outcome"), (*where, "counts"), "counts"
+    )
     approximate = data.get("approximate", False)
     if not isinstance(approximate, bool):
         reader.fail((*where, "approximate"), f"approximate must be true or false, not {_kind(approximate)}")
         approximate = False
-    dates = {key: reader.date(data.get(key), (*where, key), key) for key in ("year", "date", "since", "until")}
+    dates = {
+        key: reader.date(data.get(key), (*where, key), key) for key in ("year", "date", "since", "until")
+    }
     if data.get("year") is not None and dates["year"] and len(dates["year"]) != 4:
         reader.fail((*where, "year"), "year must be written YYYY")
     reported = reader.text(data.get("reported"), (*where, "reported"), "reported")
@@ -592,8 +679,20 @@ def _outcome(reader: _Reader, value: Any, where: YamlPath, source: Span | None) 
     span = reader.span(data.get("span"), (*where, "span"), source)
     if number is None or unit is None or counts is None:
         return None
-    return Outcome(number, unit, counts, reported, approximate, dates["year"], dates["date"], dates["since"],
-                   dates["until"], qualifier, span, reader.at(where))
+    return Outcome(
+        number,
+        unit,
+        counts,
+        reported,
+        approximate,
+        dates["year"],
+        dates["date"],
+        dates["since"],
+        dates["until"],
+        qualifier,
+        span,
+        reader.at(where),
+    )
 
 
 def load_cases(
@@ -633,7 +732,9 @@ def load_cases(
             continue
         if case.id in seen:
             first = seen[case.id]
-            problems.append(doc.problem(("id",), f"duplicate case id '{case.id}' (also in {first.file}:{first.line})"))
+            problems.append(
+                doc.problem(("id",), f"duplicate case id '{case.id}' (also in {first.file}:{first.line})")
+            )
             continue
         seen[case.id] = case.at
         cases.append(case)
@@ -656,9 +757,13 @@ def check_spans(case: Case, texts: dict[str, str]) -> list[Problem]:
             problems.append(Problem(at.file, at.line, 1, f"lines {span.lines} are outside '{span.document}'"))
         elif expected != span.offsets:
             problems.append(
-                Problem(at.file, at.line, 1,
-                        f"offsets {list(span.offsets)} do not match lines {list(span.lines)} of '{span.document}'; "
-                        f"they should be {list(expected)}")
+                Problem(
+                    at.file,
+                    at.line,
+                    1,
+                    f"offsets {list(span.offsets)} do not match lines {list(span.lines)} of '{span.document}'; "
+                    f"they should be {list(expected)}",
+                )
             )
     return problems
 

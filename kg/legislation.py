@@ -35,8 +35,11 @@ from typing import TYPE_CHECKING
 from kg.errors import InputError, OutputError
 
 if TYPE_CHECKING:
-    from rdflib import URIRef
+    from collections.abc import Callable
 
+    from rdflib import Graph, URIRef
+
+    from kg.casefile import Regulation
     from kg.divisions import JurisdictionTable
     from kg.terms import Ids
 
@@ -309,15 +312,17 @@ def _plain(title: str) -> str:
     return text.removeprefix("中华人民共和国") or text
 
 
-def normalise_topic(title: str, table: JurisdictionTable) -> Topic:
+def normalise_topic(title: str, table: JurisdictionTable, *, hint_province: str | None = None) -> Topic:
     """A title's topic: strip version marks and the place the title opens with (and 经济特区 after it).
+
+    ``hint_province`` as for ``resolve_jurisdiction``: it lets short city names (深圳, 绍兴) be stripped.
 
     >>> from kg.divisions import jurisdiction_table
     >>> normalise_topic("上海市实施《突发事件应对法》办法", jurisdiction_table())
     Topic(label='实施《突发事件应对法》办法', implements='突发事件应对法')
     """
     text = _plain(title)
-    found = resolve_jurisdiction(text, table)
+    found = resolve_jurisdiction(text, table, hint_province=hint_province)
     if found.status != "national" and len(found.matched) < len(text):
         text = text[len(found.matched) :]
         text = text.removeprefix("经济特区") or text
@@ -465,6 +470,10 @@ class ImportReport:
     unbalanced_titles: int = 0
     outside_province: int = 0
     notes: list[str] = field(default_factory=list)
+
+    def to_text(self) -> str:
+        """The report as the CLI prints it."""
+        return "\n".join(self.lines())
 
     def lines(self) -> list[str]:
         """The report as text lines, counts first, then one line per noted record."""
@@ -646,6 +655,7 @@ def write_text_atomically(text: str, path: Path) -> None:
         handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
         with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as out:
             out.write(text)
+        os.chmod(temporary, 0o644)  # mkstemp makes 0600; the table is shipped data, readable by all
         os.replace(temporary, path)
         temporary = None
     except OSError as error:
@@ -752,3 +762,26 @@ def topic_iri(topic: Topic) -> URIRef:
     from kg.terms import Ids
 
     return Ids.concept("topic", topic.hash)
+
+
+# --- entry points for the build ---------------------------------------------------------------------------
+
+
+def corpus_graph(path: Path | None = None) -> Graph:
+    """The graph of a legislation table (default: the bundled one), with the bundled jurisdiction table."""
+    from kg.divisions import jurisdiction_table
+    from kg.mapping.legislation import legislation_graph
+
+    return legislation_graph(read_records(path), jurisdiction_table())
+
+
+def case_linker(path: Path | None = None) -> Callable[[Regulation], URIRef | None]:
+    """A function from a case file's regulation to the imported work it names (None: case-only)."""
+    from kg.divisions import jurisdiction_table
+
+    corpus = LegislationCorpus(read_records(path), jurisdiction_table())
+
+    def link(regulation: Regulation) -> URIRef | None:
+        return link_case_regulation(regulation.title, regulation.jurisdiction, corpus)
+
+    return link

@@ -339,53 +339,62 @@ def shipped_context() -> dict[str, Any]:
     return json.loads((data_dir() / "context.jsonld").read_text(encoding="utf-8"))["@context"]
 
 
-def _check_json_depth(value: Any, path: Path | str, depth: int = 0) -> None:
-    if depth > MAX_NESTING:
-        raise LimitExceeded(f"{path}: input too deeply nested (over {MAX_NESTING} levels)")
-    if isinstance(value, dict):
-        for item in value.values():
-            _check_json_depth(item, path, depth + 1)
-    elif isinstance(value, list):
-        for item in value:
-            _check_json_depth(item, path, depth + 1)
+def _localise_jsonld(document: Any, path: Path | str, allow_network: bool) -> bool:
+    """Check a parsed JSON-LD document in one pass and substitute the shipped context in place.
 
-
-def _localise_contexts(value: Any, path: Path | str, allow_network: bool) -> Any:
-    """Substitute the shipped context for its IRI; refuse every other remote or file context and @import."""
+    Refuses nesting deeper than :data:`MAX_NESTING`, ``@import`` and every context given by reference other
+    than the project's own (unless ``allow_network``), and relative ``@id`` values when no ``@base`` is set
+    (JSON-LD processing would drop them silently). Returns whether anything was substituted.
+    """
     from .terms import CONTEXT_IRI
 
-    if isinstance(value, list):
-        return [_localise_contexts(item, path, allow_network) for item in value]
-    if not isinstance(value, dict):
-        return value
-    result: dict[str, Any] = {}
-    for key, item in value.items():
-        if key == "@context":
-            result[key] = _localise_context_value(item, path, allow_network, CONTEXT_IRI)
-        elif key == "@import" and not allow_network:
-            raise InputError(
-                f"{path}: JSON-LD @import of '{item}' refused: kg never fetches contexts; inline it"
-            )
-        else:
-            result[key] = _localise_contexts(item, path, allow_network)
-    return result
-
-
-def _localise_context_value(item: Any, path: Path | str, allow_network: bool, context_iri: str) -> Any:
-    if isinstance(item, list):
-        return [_localise_context_value(entry, path, allow_network, context_iri) for entry in item]
-    if isinstance(item, str):
-        if item == context_iri:
-            return shipped_context()
-        if allow_network:
-            return item
+    references: list[tuple[Any, Any]] = []
+    relative: str | None = None
+    has_base = False
+    stack: list[tuple[Any, int, bool]] = [(document, 0, False)]
+    while stack:
+        value, depth, in_context = stack.pop()
+        if depth > MAX_NESTING:
+            raise LimitExceeded(f"{path}: input too deeply nested (over {MAX_NESTING} levels)")
+        if isinstance(value, list):
+            stack.extend((item, depth + 1, in_context) for item in value)
+            continue
+        if not isinstance(value, dict):
+            continue
+        for key, item in value.items():
+            if key == "@import" and not allow_network:
+                raise InputError(
+                    f"{path}: JSON-LD @import of '{item}' refused: kg never fetches contexts; inline it"
+                )
+            if key == "@base":
+                has_base = True
+            elif key == "@id" and not in_context and isinstance(item, str) and ":" not in item:
+                relative = relative or item
+            elif key == "@context":
+                entries = item if isinstance(item, list) else [item]
+                container, indices = (item, range(len(item))) if isinstance(item, list) else (value, [key])
+                references.extend(
+                    (container, index)
+                    for index, entry in zip(indices, entries, strict=True)
+                    if isinstance(entry, str)
+                )
+            stack.append((item, depth + 1, in_context or key == "@context"))
+    if relative is not None and not has_base:
         raise InputError(
-            f"{path}: JSON-LD @context '{item}' refused: kg never fetches remote or file contexts; "
-            f"inline the context, or refer to {context_iri} (shipped with kg)"
+            f"{path}: relative IRI '{relative}' in @id with no @base; write an absolute IRI or set @base"
         )
-    if isinstance(item, dict):
-        return _localise_contexts(item, path, allow_network)
-    return item
+    substituted = False
+    for container, index in references:
+        reference = container[index]
+        if reference == CONTEXT_IRI:
+            container[index] = shipped_context()
+            substituted = True
+        elif not allow_network:
+            raise InputError(
+                f"{path}: JSON-LD @context '{reference}' refused: kg never fetches remote or file contexts; "
+                f"inline the context, or refer to {CONTEXT_IRI} (shipped with kg)"
+            )
+    return substituted
 
 
 def _prepare(data: bytes, path: Path | str, fmt: RdfFormat, allow_network: bool) -> bytes:
@@ -402,13 +411,10 @@ def _prepare(data: bytes, path: Path | str, fmt: RdfFormat, allow_network: bool)
             raise RdfSyntaxError(f"{path}:{error.lineno}:{error.colno}: invalid JSON: {error.msg}") from None
         except RecursionError:
             raise LimitExceeded(f"{path}: input too deeply nested") from None
-        _check_json_depth(document, path)
         _refuse_lone_surrogates(text, path)
-        _refuse_relative_ids(document, path)
-        localised = _localise_contexts(document, path, allow_network)
-        if localised == document:
+        if not _localise_jsonld(document, path, allow_network):
             return text.encode("utf-8")
-        return json.dumps(localised, ensure_ascii=False).encode("utf-8")
+        return json.dumps(document, ensure_ascii=False).encode("utf-8")
     return text.encode("utf-8")
 
 
@@ -429,37 +435,6 @@ def _refuse_lone_surrogates(text: str, path: Path | str) -> None:
         )
 
 
-def _refuse_relative_ids(document: Any, path: Path | str) -> None:
-    """A relative ``@id`` with no ``@base`` is silently dropped by JSON-LD processing: refuse it instead."""
-    if _has_key(document, "@base"):
-        return
-    for value in _values_of(document, "@id"):
-        if isinstance(value, str) and ":" not in value:
-            raise InputError(
-                f"{path}: relative IRI '{value}' in @id with no @base; write an absolute IRI or set @base"
-            )
-
-
-def _has_key(value: Any, key: str) -> bool:
-    if isinstance(value, dict):
-        return key in value or any(_has_key(item, key) for item in value.values())
-    if isinstance(value, list):
-        return any(_has_key(item, key) for item in value)
-    return False
-
-
-def _values_of(value: Any, key: str) -> Iterator[Any]:
-    if isinstance(value, dict):
-        for name, item in value.items():
-            if name == key:
-                yield item
-            elif name != "@context":
-                yield from _values_of(item, key)
-    elif isinstance(value, list):
-        for item in value:
-            yield from _values_of(item, key)
-
-
 def read_quads(
     path: Path | str,
     *,
@@ -472,6 +447,8 @@ def read_quads(
 
     raw = read_bytes(path, max_bytes=max_bytes, what="RDF file")
     fmt = format or RdfFormat.from_extension(path)
+    if not raw.removeprefix(b"\xef\xbb\xbf").strip():
+        raise InputError(f"{path}: the file is empty; give an RDF file with data")
     data = _prepare(raw, path, fmt, allow_network)
     try:
         quads = list(pyoxigraph.parse(data, format=fmt.oxigraph()))
@@ -627,10 +604,15 @@ def refuse_imports(graph: rdflib.Graph, path: Path | str) -> None:
 def read_query(text_or_path: str, *, max_bytes: int = 1024 * 1024) -> str:
     """A query given inline or as a ``.rq``/``.sparql`` file path; the file goes through the same checks."""
     candidate = text_or_path.strip()
-    if candidate.endswith((".rq", ".sparql")) and "\n" not in candidate:
-        return read_text(candidate, max_bytes=max_bytes, what="query file")
+    if candidate.endswith((".rq", ".ru", ".sparql")) and "\n" not in candidate:
+        text = read_text(candidate, max_bytes=max_bytes, what="query file")
+        if not text.strip():
+            raise InputError(f"{candidate}: the query file is empty; write a SPARQL query in it")
+        return text
     if len(text_or_path.encode("utf-8")) > max_bytes:
         raise LimitExceeded(f"query: {len(text_or_path)} characters is over the limit of {max_bytes} bytes")
     if "\x00" in text_or_path:
         raise InputError("query: NUL character in the query text; remove it")
+    if not text_or_path.strip():
+        raise InputError("query: the query is empty; give a SPARQL query, a .rq file or --name")
     return text_or_path

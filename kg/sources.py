@@ -52,7 +52,12 @@ def read_documents(path: Path) -> dict[str, SourceDocument]:
             raise InputError(f"{path}:1: header must be {' '.join(expected)}")
         for row in reader:
             documents[row["id"]] = SourceDocument(
-                row["id"], row["title"], row["sha256"], row["path_hint"], int(row["lines"]), int(row["characters"])
+                row["id"],
+                row["title"],
+                row["sha256"],
+                row["path_hint"],
+                int(row["lines"]),
+                int(row["characters"]),
             )
     return documents
 

@@ -85,6 +85,10 @@ class Ids:
     def institution(self, case_id: str, local_id: str) -> URIRef:
         return self._iri("case", case_id, "institution", local_id)
 
+    def body(self, body_id: str) -> URIRef:
+        """An institution known outside any case (e.g. the office that led the inspection)."""
+        return self._iri("institution", body_id)
+
     def regulation(self, case_id: str, local_id: str) -> URIRef:
         return self._iri("case", case_id, "regulation", local_id)
 

@@ -7,7 +7,7 @@ and Chinese, grouped by focus node. pyshacl's own output names neither, which is
 It adds one check of its own: rdflib accepts ill-typed literals such as ``"abc"^^xsd:decimal`` silently, so
 every ill-typed literal in the data is reported as a Violation, once, whatever the shapes say.
 
-Nothing is fetched: ``owl:imports`` are stripped from shapes and ontology (with a note in the report) and
+Nothing is fetched: ``owl:imports`` are stripped from the shapes (with a note in the report), and
 SPARQL-based constraints that name other graphs or services are refused unless ``allow_network`` is set.
 
 Outputs (:meth:`ValidationReport.to_text`, ``to_json``, ``to_turtle``) are deterministic: the same data give
@@ -22,15 +22,19 @@ import json
 import re
 import signal
 import threading
+import warnings
 from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, Any
+
+from rdflib import DCTERMS, OWL, RDF, RDFS, SKOS, BNode, Graph, Literal, URIRef
+from rdflib.collection import Collection
+from rdflib.graph import ReadOnlyGraphAggregate
 
 from .errors import InputError, LimitExceeded
 from .terms import FZ, PREFIXES, SH
 
 if TYPE_CHECKING:
-    from rdflib import Graph
     from rdflib.term import Node
 
 __all__ = [
@@ -115,11 +119,12 @@ class _Result:
     focus: Node
     path: Node | None
     value: Node | None
-    severity: str
+    severity: Node
     constraint: Node
     shape: Node
     messages: tuple[Any, ...]
-    path_graph: Graph | None
+    path_triples: tuple[tuple[Node, Node, Node], ...]
+    shape_path: Node | None = None
 
 
 @dataclass(frozen=True)
@@ -172,7 +177,22 @@ class ValidationReport:
         return "\n".join(lines) + "\n"
 
     def to_json(self) -> str:
-        """The report as JSON, schema ``fazhi-kg/validation/1`` (documented in ``docs/validation.md``)."""
+        """The report as JSON; its schema ``fazhi-kg/validation/1`` is stable::
+
+            {"schema": "fazhi-kg/validation/1",
+             "conforms": bool,                       # no Violation
+             "counts": {"violation": int, "warning": int, "info": int},
+             "focus_nodes": int,                     # distinct focus nodes with a problem
+             "notes": [str],                         # what was stripped or ignored (owl:imports)
+             "prefixes": {prefix: namespace},        # the prefixes compact names use
+             "problems": [                           # in report order
+                 {"focus": IRI, "focus_label": str|null, "path": str|null, "value": str|null,
+                  "severity": "Violation"|"Warning"|"Info", "message_en": str, "message_zh": str|null,
+                  "source_shape": str, "constraint": str, "case_file": str|null,
+                  "case_file_line": int|null, "detail": str|null}]}
+
+        Keys may be added in a later version with the same schema id; none is removed or changes meaning.
+        """
         counts = self.counts
         document = {
             "schema": JSON_SCHEMA,
@@ -186,8 +206,14 @@ class ValidationReport:
         return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
 
     def to_turtle(self) -> str:
-        """The standard SHACL validation report graph, with blank nodes named deterministically."""
-        return _report_graph(self).serialize(format="turtle")
+        """The standard SHACL validation report graph, with blank nodes named deterministically.
+
+        Its ``sh:conforms`` follows SHACL (false when there is any result, even a Warning); :attr:`conforms`
+        and the JSON's ``"conforms"`` mean "no Violation", as ``--fail-on violation`` does.
+        """
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # rdflib warns on ill-typed numbers, which the report must keep
+            return _report_graph(self).serialize(format="turtle")
 
 
 # --- validate ----------------------------------------------------------------------------------------------
@@ -205,8 +231,8 @@ def validate(
 
     :param data: the graph to check; it is not changed.
     :param shapes: a shapes graph; default: every shipped shapes file merged.
-    :param ontology: mixed into a copy of the data so that ``rdfs:subClassOf`` counts for ``sh:class``;
-        default: the shipped ontology (none if it is missing).
+    :param ontology: its ``rdfs:subClassOf`` axioms join the data (in a read-only view, no copy) so that an
+        instance of a subclass counts for ``sh:class`` and ``sh:targetClass``; default: the shipped ontology.
     :param timeout: seconds before the work stops with :class:`~kg.errors.LimitExceeded`; applies only on the
         main thread (elsewhere the run is unbounded).
     :param allow_network: let SPARQL-based constraints use ``FROM``/``SERVICE``/``LOAD``.
@@ -230,39 +256,52 @@ def validate(
     """
     notes: list[str] = []
     shapes_graph = _without_imports(shapes if shapes is not None else _default_shapes(), "shapes", notes)
-    ontology_graph = _without_imports(
-        ontology if ontology is not None else _default_ontology(), "ontology", notes
-    )
-    if len(ontology_graph) == 0:
-        ontology_graph = None
-    if (None, _owl_imports(), None) in data:
+    if (None, OWL.imports, None) in data:
         notes.append("owl:imports in the data were ignored; nothing is fetched")
     if not allow_network:
         _refuse_outside_access(shapes_graph)
+    view = _with_subclass_axioms(data, ontology if ontology is not None else _default_ontology())
     with _time_limit(timeout):
-        results = _run_pyshacl(data, shapes_graph, ontology_graph)
-    return _report(results, data, shapes_graph, notes)
+        results = _run_pyshacl(view, shapes_graph)
+        return _report(results, data, shapes_graph, notes)
 
 
-def _run_pyshacl(data: Graph, shapes: Graph, ontology: Graph | None) -> Graph:
+def _with_subclass_axioms(data: Graph, ontology: Graph) -> Graph:
+    """The data plus the ontology's ``rdfs:subClassOf`` triples, as a read-only view.
+
+    pyshacl's own ``ont_graph`` mixes the whole ontology into a copy of the data: a third of the run time on
+    the full dataset, for nothing that SHACL core without inference reads except the class hierarchy.
+    """
+    axioms = Graph()
+    for triple in ontology.triples((None, RDFS.subClassOf, None)):
+        axioms.add(triple)
+    if len(axioms) == 0:
+        return data
+    return ReadOnlyGraphAggregate([data, axioms])
+
+
+def _run_pyshacl(data: Graph, shapes: Graph) -> Graph:
     """pyshacl with every optional feature off; its errors become the user's input errors."""
     import pyshacl
     from pyshacl.errors import ReportableRuntimeError
 
     try:
-        _conforms, results, _text = pyshacl.validate(
-            data,
-            shacl_graph=shapes,
-            ont_graph=ontology,
-            inference="none",
-            advanced=False,
-            allow_warnings=True,
-            allow_infos=True,
-            abort_on_first=False,
-            meta_shacl=False,
-            js=False,
-            do_owl_imports=False,
-        )
+        with warnings.catch_warnings():
+            # pyshacl's text report prints ill-typed numbers and rdflib warns; they are reported here
+            warnings.filterwarnings("ignore", message="Serializing weird", category=UserWarning)
+            _conforms, results, _text = pyshacl.validate(
+                data,
+                shacl_graph=shapes,
+                inplace=True,
+                inference="none",
+                advanced=False,
+                allow_warnings=True,
+                allow_infos=True,
+                abort_on_first=False,
+                meta_shacl=False,
+                js=False,
+                do_owl_imports=False,
+            )
     except ReportableRuntimeError as error:
         raise InputError(f"shapes: not valid SHACL: {error.message}; fix the shapes file") from error
     except RecursionError as error:
@@ -281,8 +320,6 @@ def _default_shapes() -> Graph:
 
 
 def _default_ontology() -> Graph:
-    from rdflib import Graph
-
     from .loading import read_rdf
     from .resources import ontology_file
 
@@ -292,34 +329,21 @@ def _default_ontology() -> Graph:
 
 # --- guards ------------------------------------------------------------------------------------------
 
-_OWL_IMPORTS_IRI = "http://www.w3.org/2002/07/owl#imports"
 _OUTSIDE = re.compile(r"(?<![?$\w:])(SERVICE|FROM|LOAD)\b", re.IGNORECASE)
-
-
-def _uri(iri: str) -> Any:
-    from rdflib import URIRef
-
-    return URIRef(iri)
-
-
-def _owl_imports() -> Any:
-    return _uri(_OWL_IMPORTS_IRI)
 
 
 def _without_imports(graph: Graph, what: str, notes: list[str]) -> Graph:
     """The graph itself, or a copy without its ``owl:imports`` (noted), so that nothing can be fetched."""
-    from rdflib import Graph as RdfGraph
-
-    imports = list(graph.triples((None, _owl_imports(), None)))
+    imports = list(graph.triples((None, OWL.imports, None)))
     if not imports:
         return graph
     targets = ", ".join(sorted(f"<{o}>" for _s, _p, o in imports))
     notes.append(f"owl:imports in the {what} were stripped and not fetched: {targets}")
-    copy = RdfGraph()
+    copy = Graph()
     for prefix, namespace in graph.namespaces():
         copy.bind(prefix, namespace)
     for triple in graph:
-        if triple[1] != _owl_imports():
+        if triple[1] != OWL.imports:
             copy.add(triple)
     return copy
 
@@ -327,7 +351,7 @@ def _without_imports(graph: Graph, what: str, notes: list[str]) -> Graph:
 def _refuse_outside_access(shapes: Graph) -> None:
     """Refuse SPARQL-based constraints that read other graphs, call services or load documents."""
     for keyword in ("select", "ask", "construct", "update"):
-        for node, text in shapes.subject_objects(_uri(_SH + keyword)):
+        for node, text in shapes.subject_objects(SH[keyword]):
             found = _OUTSIDE.search(_without_strings(str(text)))
             if found:
                 raise InputError(
@@ -367,24 +391,30 @@ def _time_limit(seconds: float | None) -> Iterator[None]:
 
 
 def _report(results: Graph, data: Graph, shapes: Graph, notes: list[str]) -> ValidationReport:
-    """Plain, sorted problems from pyshacl's results and from the ill-typed-literal check."""
-    from rdflib import RDF
+    """Plain, sorted problems from pyshacl's results and from the ill-typed-literal check.
 
-    ill_typed = _ill_typed_literals(data)
+    An ill-typed literal is reported once: by the shape's result when a shape already reported that value at
+    that focus node and path (an ``sh:datatype`` result then gets this module's clearer message), else by a
+    result of this module's own. Only top-level results count, not the ``sh:detail`` inside them.
+    """
+    ill_typed = _ill_typed_literals(data, shapes)
     context = _Context(data, shapes)
     records: list[_Result] = []
-    replaced_shapes: dict[tuple[Node, Node, Node], Node] = {}
-    for node in results.subjects(RDF.type, _uri(_SH + "ValidationResult")):
-        raw = _read_result(results, node)
-        key = (raw["focus"], raw["path"], raw["value"])
-        if str(raw["constraint"]) == _SH + "DatatypeConstraintComponent" and key in ill_typed:
-            replaced_shapes.setdefault(key, raw["shape"])
-            continue
-        records.append(context.result(raw, results))
-    for key in sorted(ill_typed, key=lambda k: tuple(x.n3() for x in k)):
-        records.append(context.ill_typed(key, replaced_shapes.get(key)))
-    unique = {r.problem: r for r in records}
-    ordered = sorted(unique.values(), key=lambda r: r.problem.sort_key())
+    reported: set[tuple[Node, Node, Node]] = set()
+    for report in results.subjects(RDF.type, SH.ValidationReport):
+        for node in results.objects(report, SH.result):
+            raw = _read_result(results, node)
+            key = (raw["focus"], raw["path"], raw["value"])
+            if key in ill_typed:
+                reported.add(key)
+                if raw["constraint"] == SH.DatatypeConstraintComponent:
+                    raw["messages"] = _ill_typed_messages(raw["value"])
+            records.append(context.result(raw, results))
+    unreported = sorted(
+        ill_typed - reported, key=lambda k: (str(k[0]), str(k[1]), str(k[2]), str(k[2].datatype))
+    )
+    records.extend(context.ill_typed(key) for key in unreported)
+    ordered = sorted(records, key=lambda r: r.problem.sort_key())
     return ValidationReport(
         problems=tuple(r.problem for r in ordered), notes=tuple(notes), _results=tuple(ordered)
     )
@@ -393,13 +423,13 @@ def _report(results: Graph, data: Graph, shapes: Graph, notes: list[str]) -> Val
 def _read_result(results: Graph, node: Node) -> dict[str, Any]:
     value = results.value
     return {
-        "focus": value(node, _uri(_SH + "focusNode")),
-        "path": value(node, _uri(_SH + "resultPath")),
-        "value": value(node, _uri(_SH + "value")),
-        "severity": value(node, _uri(_SH + "resultSeverity")),
-        "constraint": value(node, _uri(_SH + "sourceConstraintComponent")),
-        "shape": value(node, _uri(_SH + "sourceShape")),
-        "messages": tuple(results.objects(node, _uri(_SH + "resultMessage"))),
+        "focus": value(node, SH.focusNode),
+        "path": value(node, SH.resultPath),
+        "value": value(node, SH.value),
+        "severity": value(node, SH.resultSeverity),
+        "constraint": value(node, SH.sourceConstraintComponent),
+        "shape": value(node, SH.sourceShape),
+        "messages": tuple(results.objects(node, SH.resultMessage)),
     }
 
 
@@ -436,37 +466,43 @@ class _Context:
             focus,
             path,
             value,
-            _SH + problem.severity,
+            raw["severity"] if raw["severity"] is not None else SH.Violation,
             raw["constraint"],
             raw["shape"],
             raw["messages"],
-            path_graph,
+            _blank_closure(path_graph, path),
+            self.shapes.value(raw["shape"], SH.path),
         )
 
-    def ill_typed(self, key: tuple[Node, Node, Node], shape: Node | None) -> _Result:
-        from rdflib import Literal
-
+    def ill_typed(self, key: tuple[Node, Node, Node]) -> _Result:
+        """A result of this module's own for an ill-typed literal that no shape reported."""
         focus, predicate, literal = key
-        en, zh = _ill_typed_messages(literal)
+        messages = _ill_typed_messages(literal)
         case_file, line = self.origin(focus)
-        constraint = _uri(_SH + "DatatypeConstraintComponent")
+        constraint = SH.DatatypeConstraintComponent
         problem = Problem(
             focus=_node_id(self.data, focus),
             focus_label=self.label(focus),
             path=_compact(predicate),
             value=_term_text(self.data, literal),
             severity="Violation",
-            message_en=en,
-            message_zh=zh,
-            source_shape=_CHECK_SHAPE_CURIE if shape is None else _shape_text(self.shapes, shape),
+            message_en=str(messages[0]),
+            message_zh=str(messages[1]),
+            source_shape=_CHECK_SHAPE_CURIE,
             constraint=_compact(constraint),
             case_file=case_file,
             case_file_line=line,
         )
-        shape_node = _uri(WELL_TYPED_CHECK) if shape is None else shape
-        messages = (Literal(en, lang="en"), Literal(zh, lang="zh"))
         return _Result(
-            problem, focus, predicate, literal, _SH + "Violation", constraint, shape_node, messages, None
+            problem,
+            focus,
+            predicate,
+            literal,
+            SH.Violation,
+            constraint,
+            URIRef(WELL_TYPED_CHECK),
+            messages,
+            (),
         )
 
     def origin(self, node: Node) -> tuple[str | None, int | None]:
@@ -503,8 +539,6 @@ class _Context:
         return self._label[node]
 
     def _detail(self, raw: dict[str, Any]) -> str | None:
-        from rdflib import URIRef
-
         path = raw["path"]
         if str(raw["constraint"]) not in _COUNT_CONSTRAINTS or not isinstance(path, URIRef):
             return None
@@ -563,13 +597,15 @@ _HINTS: dict[str, tuple[str, str]] = {
 }
 
 
-def _ill_typed_literals(data: Graph) -> set[tuple[Node, Node, Node]]:
-    """Every (subject, predicate, literal) whose literal is not in its datatype's lexical space."""
-    from rdflib import Literal
+def _ill_typed_literals(data: Graph, shapes: Graph) -> set[tuple[Node, Node, Node]]:
+    """Every (subject, predicate, literal) of the data whose literal is not in its datatype's lexical space.
 
+    Statements that are also in the shapes graph are shape definitions, not data (the W3C test suite keeps
+    both in one file).
+    """
     found = set()
     for s, p, o in data:
-        if isinstance(o, Literal) and o.datatype is not None and _is_ill_typed(o):
+        if isinstance(o, Literal) and o.datatype is not None and _is_ill_typed(o) and (s, p, o) not in shapes:
             found.add((s, p, o))
     return found
 
@@ -587,7 +623,8 @@ def _xsd_name(datatype: Node) -> str | None:
     return text[len(prefix) :] if text.startswith(prefix) else None
 
 
-def _ill_typed_messages(literal: Any) -> tuple[str, str]:
+def _ill_typed_messages(literal: Any) -> tuple[Literal, Literal]:
+    """What is wrong with an ill-typed literal and how to write it, in English and Chinese."""
     datatype = _compact(literal.datatype)
     hint_en, hint_zh = _HINTS.get(
         _xsd_name(literal.datatype) or "",
@@ -597,8 +634,8 @@ def _ill_typed_messages(literal: Any) -> tuple[str, str]:
         ),
     )
     return (
-        f'"{literal}" is not a valid {datatype}; {hint_en}',
-        f"“{literal}”不是有效的 {datatype}；{hint_zh}",
+        Literal(f'"{literal}" is not a valid {datatype}; {hint_en}', lang="en"),
+        Literal(f"“{literal}”不是有效的 {datatype}；{hint_zh}", lang="zh"),
     )
 
 
@@ -621,14 +658,10 @@ def _compact(node: Node | None) -> str:
 
 def _node_id(graph: Graph, node: Node) -> str:
     """A focus node's IRI, or a stable name for a blank node (a hash of what it says)."""
-    from rdflib import BNode
-
     return _bnode_name(graph, node) if isinstance(node, BNode) else str(node)
 
 
 def _term_text(graph: Graph, node: Node) -> str:
-    from rdflib import BNode, Literal
-
     if isinstance(node, BNode):
         return _bnode_name(graph, node)
     if isinstance(node, Literal):
@@ -642,8 +675,6 @@ def _term_text(graph: Graph, node: Node) -> str:
 
 def _bnode_name(graph: Graph, node: Node) -> str:
     """``_:b`` + a hash of the node's statements (blank objects as ``[]``): stable across parses."""
-    from rdflib import BNode
-
     statements = sorted(
         f"{p.n3()} {'[]' if isinstance(o, BNode) else o.n3()}" for p, o in graph.predicate_objects(node)
     )
@@ -653,9 +684,6 @@ def _bnode_name(graph: Graph, node: Node) -> str:
 
 def _path_text(graph: Graph, path: Node, depth: int = 0) -> str:
     """A SHACL property path in SPARQL syntax: ``fz:a``, ``^fz:a``, ``fz:a/fz:b``, ``(fz:a|fz:b)``…"""
-    from rdflib import RDF, BNode
-    from rdflib.collection import Collection
-
     if not isinstance(path, BNode) or depth > 20:
         return _compact(path)
     value = graph.value
@@ -663,26 +691,25 @@ def _path_text(graph: Graph, path: Node, depth: int = 0) -> str:
         return "/".join(_path_text(graph, step, depth + 1) for step in Collection(graph, path))
     unary = {"inversePath": "^{}", "zeroOrMorePath": "{}*", "oneOrMorePath": "{}+", "zeroOrOnePath": "{}?"}
     for name, form in unary.items():
-        inner = value(path, _uri(_SH + name))
+        inner = value(path, SH[name])
         if inner is not None:
             return form.format(_path_text(graph, inner, depth + 1))
-    choices = value(path, _uri(_SH + "alternativePath"))
+    choices = value(path, SH.alternativePath)
     if choices is not None:
         return "(" + "|".join(_path_text(graph, c, depth + 1) for c in Collection(graph, choices)) + ")"
     return _bnode_name(graph, path)
 
 
-def _shape_text(shapes: Graph, shape: Node | None) -> str:
+def _shape_text(shapes: Graph, shape: Node | None, depth: int = 0) -> str:
     """A shape's name; a blank property shape is named by the shape that holds it and its path."""
-    from rdflib import BNode
-
     if shape is None:
         return "(unknown shape)"
     if not isinstance(shape, BNode):
         return _compact(shape)
-    path = shapes.value(shape, _uri(_SH + "path"))
+    path = shapes.value(shape, SH.path)
     inner = "" if path is None else _path_text(shapes, path)
-    parents = sorted(_shape_text(shapes, s) for s in shapes.subjects(_uri(_SH + "property"), shape))
+    holders = shapes.subjects(SH.property, shape) if depth < 10 else ()
+    parents = sorted(_shape_text(shapes, s, depth + 1) for s in holders)
     if parents and inner:
         return f"{parents[0]}[{inner}]"
     return f"[{inner}]" if inner else _bnode_name(shapes, shape)
@@ -690,8 +717,6 @@ def _shape_text(shapes: Graph, shape: Node | None) -> str:
 
 def _best_label(graph: Graph, node: Node) -> str | None:
     """The node's Chinese label, title or preferred label, else one in any language."""
-    from rdflib import DCTERMS, RDFS, SKOS
-
     candidates = [o for p in (RDFS.label, DCTERMS.title, SKOS.prefLabel) for o in graph.objects(node, p)]
     if not candidates:
         return None
@@ -733,9 +758,12 @@ def _focus_heading(problem: Problem) -> str:
 
 def _problem_line(problem: Problem) -> str:
     subject = problem.path or "(node)"
-    if problem.value is not None:
+    if problem.value is not None and problem.value != f"<{problem.focus}>":
         subject = f"{subject} {problem.value}"
-    english = problem.message_en if problem.detail is None else f"{problem.message_en}; {problem.detail}"
+    english = problem.message_en
+    if problem.detail is not None:
+        stop = "." if english.endswith(".") else ""
+        english = f"{english.removesuffix('.')}; {problem.detail}{stop}"
     text = f"  {problem.severity:<9}  {subject} — {english}"
     return f"{text} / {problem.message_zh}" if problem.message_zh else text
 
@@ -745,30 +773,30 @@ def _problem_line(problem: Problem) -> str:
 
 def _report_graph(report: ValidationReport) -> Graph:
     """sh:ValidationReport with one sh:ValidationResult per problem, in report order, blank nodes numbered."""
-    from rdflib import RDF, BNode, Graph, Literal
-
     graph = Graph(bind_namespaces="none")
     for prefix, namespace in sorted(PREFIXES.items()):
         graph.bind(prefix, namespace)
-    sh = _SH
     root = BNode("report")
-    graph.add((root, RDF.type, _uri(sh + "ValidationReport")))
-    graph.add((root, _uri(sh + "conforms"), Literal(report.conforms)))
+    graph.add((root, RDF.type, SH.ValidationReport))
+    graph.add((root, SH.conforms, Literal(not report.problems)))  # SHACL: any result, of any severity
     names = _BNodeNames()
     for number, result in enumerate(report._results, start=1):
         node = BNode(f"r{number:06d}")
-        graph.add((root, _uri(sh + "result"), node))
-        graph.add((node, RDF.type, _uri(sh + "ValidationResult")))
-        graph.add((node, _uri(sh + "focusNode"), names.term(result.focus, result.problem.focus)))
-        graph.add((node, _uri(sh + "resultSeverity"), _uri(result.severity)))
-        graph.add((node, _uri(sh + "sourceConstraintComponent"), result.constraint))
-        graph.add((node, _uri(sh + "sourceShape"), names.term(result.shape, result.problem.source_shape)))
+        graph.add((root, SH.result, node))
+        graph.add((node, RDF.type, SH.ValidationResult))
+        graph.add((node, SH.focusNode, names.term(result.focus, result.problem.focus)))
+        graph.add((node, SH.resultSeverity, result.severity))
+        graph.add((node, SH.sourceConstraintComponent, result.constraint))
+        shape = names.term(result.shape, result.problem.source_shape)
+        graph.add((node, SH.sourceShape, shape))
+        if isinstance(shape, BNode) and isinstance(result.shape_path, URIRef):
+            graph.add((shape, SH.path, result.shape_path))
         if result.path is not None:
-            graph.add((node, _uri(sh + "resultPath"), _copy_path(graph, result, f"r{number:06d}p")))
+            graph.add((node, SH.resultPath, _copy_path(graph, result, f"r{number:06d}p")))
         if result.value is not None:
-            graph.add((node, _uri(sh + "value"), names.term(result.value, result.problem.value or "")))
+            graph.add((node, SH.value, names.term(result.value, result.problem.value or "")))
         for message in result.messages:
-            graph.add((node, _uri(sh + "resultMessage"), message))
+            graph.add((node, SH.resultMessage, message))
     return graph
 
 
@@ -779,8 +807,6 @@ class _BNodeNames:
         self._names: dict[str, Any] = {}
 
     def term(self, node: Node, text: str) -> Node:
-        from rdflib import BNode
-
         if not isinstance(node, BNode):
             return node
         if text not in self._names:
@@ -789,22 +815,39 @@ class _BNodeNames:
         return self._names[text]
 
 
+def _blank_closure(graph: Graph, node: Node | None) -> tuple[tuple[Node, Node, Node], ...]:
+    """The statements of a blank node and of the blank nodes it reaches (a complex path): plain, picklable."""
+    found: list[tuple[Node, Node, Node]] = []
+    seen: set[Node] = set()
+    todo = [node] if isinstance(node, BNode) else []
+    while todo and len(seen) < 200:
+        current = todo.pop()
+        if current in seen:
+            continue
+        seen.add(current)
+        for p, o in graph.predicate_objects(current):
+            found.append((current, p, o))
+            if isinstance(o, BNode):
+                todo.append(o)
+    return tuple(found)
+
+
 def _copy_path(target: Graph, result: _Result, prefix: str) -> Node:
     """Copy a (possibly blank-node) path structure into ``target`` with blank nodes ``{prefix}{k}``."""
-    from rdflib import BNode
-
-    source = result.path_graph
-    if not isinstance(result.path, BNode) or source is None:
+    if not isinstance(result.path, BNode):
         return result.path
+    statements: dict[Node, list[tuple[Node, Node]]] = {}
+    for s, p, o in result.path_triples:
+        statements.setdefault(s, []).append((p, o))
     renamed: dict[Node, Node] = {}
 
-    def copy(node: Node, depth: int) -> Node:
-        if not isinstance(node, BNode) or depth > 50:
+    def copy(node: Node) -> Node:
+        if not isinstance(node, BNode):
             return node
         if node not in renamed:
             renamed[node] = BNode(f"{prefix}{len(renamed) + 1}")
-            for p, o in source.predicate_objects(node):
-                target.add((renamed[node], p, copy(o, depth + 1)))
+            for p, o in statements.get(node, ()):
+                target.add((renamed[node], p, copy(o)))
         return renamed[node]
 
-    return copy(result.path, 0)
+    return copy(result.path)

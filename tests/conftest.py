@@ -26,3 +26,28 @@ def shared() -> Path:
 @pytest.fixture(scope="session")
 def seed_text(shared: Path) -> str:
     return SEED.read_text(encoding="utf-8")
+
+
+@pytest.fixture(scope="session")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A dataset built once per test session from the bundled data; returns its folder."""
+    from kg.build import build
+
+    out = tmp_path_factory.mktemp("dist")
+    build(out_dir=out)
+    return out
+
+
+@pytest.fixture(scope="session")
+def built_dataset(built: Path) -> Path:
+    """The built dataset's Turtle file."""
+    return built / "dataset.ttl"
+
+
+def walk_measures(measures: list[dict]) -> list[dict]:
+    """Measures of a parsed case file and their sub-measures, depth first."""
+    found = []
+    for measure in measures:
+        found.append(measure)
+        found += walk_measures(measure.get("measures", []))
+    return found

@@ -11,7 +11,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from itertools import groupby
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from ..errors import InputError
 from .sparql import as_date, label_of, local_name, select, select_named, text
@@ -51,8 +51,9 @@ class AdoptionTable:
         return label_of(node, self.labels)
 
 
-def adoption_table(adoptions: Iterable[Adoption], labels: Mapping[str, str] | None = None, *, undated: int = 0
-                   ) -> AdoptionTable:
+def adoption_table(
+    adoptions: Iterable[Adoption], labels: Mapping[str, str] | None = None, *, undated: int = 0
+) -> AdoptionTable:
     """An adoption table keeping, for each (topic, jurisdiction), only its earliest date."""
     first: dict[tuple[str, str], dt.date] = {}
     for a in adoptions:
@@ -104,7 +105,9 @@ def find_topic(table: AdoptionTable, wanted: str) -> str:
     if exact:
         return exact[0]
     near = sorted(table.label(t) for t in topics if wanted in table.label(t))[:10]
-    hint = f"; topics containing it: {', '.join(near)}" if near else "; `kg analyze diffusion` lists the topics"
+    hint = (
+        f"; topics containing it: {', '.join(near)}" if near else "; `kg analyze diffusion` lists the topics"
+    )
     raise UnknownTopicError(f"topic {wanted!r} has no dated adoption in the dataset{hint}")
 
 
@@ -128,7 +131,9 @@ def topic_summaries(table: AdoptionTable, *, min_adopters: int = 1) -> list[Topi
             continue
         first = adoptions[0].date
         leaders = [table.label(a.jurisdiction) for a in adoptions if a.date == first]
-        rows.append(TopicSummary(topic, table.label(topic), len(adoptions), first, adoptions[-1].date, leaders))
+        rows.append(
+            TopicSummary(topic, table.label(topic), len(adoptions), first, adoptions[-1].date, leaders)
+        )
     rows.sort(key=lambda s: (-s.adopters, s.first, s.label, s.topic))
     return rows
 
@@ -151,8 +156,11 @@ def timeline(table: AdoptionTable, topic: str) -> list[TimelineRow]:
     for date, same_day in groupby(by_topic(table).get(topic, []), key=lambda a: a.date):
         day = list(same_day)
         for a in day:
-            rows.append(TimelineRow(date, a.jurisdiction, table.label(a.jurisdiction), position + 1,
-                                    position + len(day)))
+            rows.append(
+                TimelineRow(
+                    date, a.jurisdiction, table.label(a.jurisdiction), position + 1, position + len(day)
+                )
+            )
         position += len(day)
     return rows
 
@@ -258,7 +266,9 @@ def classify(leader: str, follower: str, hierarchy: Hierarchy) -> tuple[str, str
         return VERTICAL, "down"
     if follower in hierarchy.ancestors(leader):
         return VERTICAL, "up"
-    same = hierarchy.level.get(leader) is not None and hierarchy.level.get(leader) == hierarchy.level.get(follower)
+    same = hierarchy.level.get(leader) is not None and hierarchy.level.get(leader) == hierarchy.level.get(
+        follower
+    )
     return HORIZONTAL, "same-level" if same else "cross-level"
 
 
@@ -286,13 +296,31 @@ def _at_least(planes: list[int], k: int, full: int) -> int:
     return greater | equal
 
 
-def lead_counts(table: AdoptionTable, *, min_topics: int = 1) -> dict[tuple[str, str], int]:
-    """(leader, follower) → number of topics the leader adopted strictly before the follower, if ≥ min_topics.
+def _counter_values(planes: list[int], selected: int, n: int) -> list[tuple[int, int]]:
+    """(index, value) of the selected bit-sliced counters, in index order.
 
-    Each jurisdiction keeps one counter per other jurisdiction, stored bit-sliced in Python ints (plane p holds
-    bit p of every counter), so that one topic adds 1 to all of a leader's later adopters in a few big-integer
-    operations instead of one dictionary update per pair. Work grows with adopters × log(topics) big-int
-    operations per topic, plus the size of the answer.
+    Each plane's bits are spread to one slot of ``size`` bytes per counter (its binary digits read as hex
+    digits), the planes are summed with their place values, and the slots are read back as bytes.
+    """
+    size = max(1, (len(planes) + 7) // 8)
+    spread = str.maketrans({"0": "0" * 2 * size, "1": "0" * (2 * size - 1) + "1"})
+    total = sum(
+        int(format(plane & selected, f"0{n}b").translate(spread), 16) << p for p, plane in enumerate(planes)
+    )
+    data = total.to_bytes(n * size, "little")
+    if size == 1:
+        return [(j, value) for j, value in enumerate(data) if value]
+    values = (int.from_bytes(data[j * size : (j + 1) * size], "little") for j in range(n))
+    return [(j, value) for j, value in enumerate(values) if value]
+
+
+def lead_counts(table: AdoptionTable, *, min_topics: int = 1) -> dict[tuple[str, str], int]:
+    """(leader, follower) → topics in which the leader adopted strictly before the follower (≥ min_topics).
+
+    Each jurisdiction keeps one counter per other jurisdiction, stored bit-sliced in Python ints (plane p
+    holds bit p of every counter), so that one topic adds 1 to all of a leader's later adopters in a few
+    big-integer operations instead of one dictionary update per pair. Work grows with adopters × log(topics)
+    big-integer operations per topic, plus the size of the answer.
     """
     if min_topics < 1:
         raise InputError(f"min_topics must be at least 1, not {min_topics}")
@@ -315,21 +343,15 @@ def lead_counts(table: AdoptionTable, *, min_topics: int = 1) -> dict[tuple[str,
     found: dict[tuple[str, str], int] = {}
     for i, planes in enumerate(counters):
         selected = _at_least(planes, min_topics, full)
-        weights: dict[int, int] = defaultdict(int)
-        for p, plane in enumerate(planes):
-            bits = plane & selected
-            while bits:
-                low = bits & -bits
-                weights[low.bit_length() - 1] += 1 << p
-                bits ^= low
-        for j, weight in weights.items():
-            found[(nodes[i], nodes[j])] = weight
-    return dict(sorted(found.items()))
+        if selected:
+            for j, weight in _counter_values(planes, selected, len(nodes)):
+                found[(nodes[i], nodes[j])] = weight
+    return found
 
 
-@dataclass(frozen=True)
-class LeadTie:
-    """A leader → follower tie: the leader adopted first in ``weight`` topics."""
+class LeadTie(NamedTuple):
+    """A leader → follower tie: the leader adopted first in ``weight`` topics (a tuple: there can be a
+    million of them)."""
 
     leader: str
     follower: str
@@ -344,11 +366,20 @@ def leader_ties(table: AdoptionTable, hierarchy: Hierarchy, *, min_topics: int =
     An edge A → B for each topic where A adopted before B is the cascade reading of NetInf (Desmarais, Harden
     & Boehmke 2015) without its inference step: every earlier adopter is a candidate source.
     """
-    ties = [
-        LeadTie(leader, follower, weight, *classify(leader, follower, hierarchy))
-        for (leader, follower), weight in lead_counts(table, min_topics=min_topics).items()
-    ]
-    ties.sort(key=lambda t: (-t.weight, t.leader, t.follower))
+    counts = lead_counts(table, min_topics=min_topics)
+    ancestors = {a.jurisdiction: set(hierarchy.ancestors(a.jurisdiction)) for a in table.adoptions}
+    level = hierarchy.level
+    ties: list[LeadTie] = []
+    for (leader, follower), weight in sorted(counts.items(), key=lambda item: -item[1]):  # stable sort
+        if leader in ancestors[follower]:
+            kind = (VERTICAL, "down")
+        elif follower in ancestors[leader]:
+            kind = (VERTICAL, "up")
+        elif level.get(leader) is not None and level.get(leader) == level.get(follower):
+            kind = (HORIZONTAL, "same-level")
+        else:
+            kind = (HORIZONTAL, "cross-level")
+        ties.append(LeadTie(leader, follower, weight, *kind))
     return ties
 
 
@@ -363,3 +394,9 @@ def leader_graph(ties: Iterable[LeadTie], table: AdoptionTable) -> nx.DiGraph:
     for tie in ties:
         graph.add_edge(tie.leader, tie.follower, weight=tie.weight, tie=tie.tie, direction=tie.direction)
     return graph
+
+
+def restrict(table: AdoptionTable, topics: set[str]) -> AdoptionTable:
+    """The same table with only the given topics."""
+    kept = tuple(a for a in table.adoptions if a.topic in topics)
+    return AdoptionTable(kept, table.labels, table.undated)

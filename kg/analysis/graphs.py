@@ -33,11 +33,13 @@ RELATION = {
 
 _MEASURES = "?case fz:region ?region ; fz:hasMeasure/fz:hasSubMeasure* ?measure ."
 _FEATURE_QUERIES = {
-    "mechanism": f"SELECT DISTINCT ?region ?feature WHERE {{ {_MEASURES} ?measure fz:instantiates ?feature }}",
+    "mechanism": f"""SELECT DISTINCT ?region ?feature WHERE {{
+        {_MEASURES} ?measure fz:instantiates ?feature }}""",
     "institution-kind": f"""SELECT DISTINCT ?region ?feature WHERE {{
         {_MEASURES} ?measure fz:involves|fz:creates ?body . ?body fz:institutionKind ?feature }}""",
     "field": "SELECT DISTINCT ?region ?feature WHERE { ?case fz:region ?region ; fz:policyField ?feature }",
-    "topic": "SELECT DISTINCT ?region ?feature WHERE { ?document fz:topic ?feature ; fz:jurisdiction ?region }",
+    "topic": """SELECT DISTINCT ?region ?feature WHERE {
+        ?document fz:topic ?feature ; fz:jurisdiction ?region }""",
 }
 _CASE_MECHANISMS = f"""SELECT DISTINCT ?case ?feature WHERE {{
     {_MEASURES} ?measure fz:instantiates ?feature }}"""
@@ -88,8 +90,9 @@ def check_kinds(kinds: Iterable[str]) -> tuple[str, ...]:
     return chosen
 
 
-def incidence(source: Any, kinds: Iterable[str] = ("mechanism",), *, names: Mapping[str, str] | None = None
-              ) -> Incidence:
+def incidence(
+    source: Any, kinds: Iterable[str] = ("mechanism",), *, names: Mapping[str, str] | None = None
+) -> Incidence:
     """The regions and the features of the given kinds they have, read with one query per kind."""
     members: dict[str, set[str]] = defaultdict(set)
     feature_kinds: dict[str, str] = {}
@@ -100,7 +103,7 @@ def incidence(source: Any, kinds: Iterable[str] = ("mechanism",), *, names: Mapp
     return Incidence(
         {region: frozenset(fs) for region, fs in sorted(members.items())},
         dict(sorted(feature_kinds.items())),
-        names if names is not None else labels(source),
+        names if names is not None else labels(source, [*members, *feature_kinds]),
     )
 
 
@@ -123,9 +126,7 @@ def project(members: Mapping[str, Iterable[str]]) -> list[Tie]:
     shared: Counter[tuple[str, str]] = Counter()
     for regions_with in invert({r: set(fs) for r, fs in members.items()}).values():
         shared.update(combinations(regions_with, 2))
-    return sorted(
-        Tie(a, b, n, n / (sizes[a] + sizes[b] - n)) for (a, b), n in shared.items()
-    )
+    return sorted(Tie(a, b, n, n / (sizes[a] + sizes[b] - n)) for (a, b), n in shared.items())
 
 
 def transpose(members: Mapping[str, Iterable[str]]) -> dict[str, frozenset[str]]:
@@ -170,8 +171,8 @@ def mechanism_cooccurrence(source: Any, *, names: Mapping[str, str] | None = Non
     by_case: dict[str, set[str]] = defaultdict(set)
     for row in select(source, _CASE_MECHANISMS):
         by_case[str(row["case"])].add(str(row["feature"]))
-    names = names if names is not None else labels(source)
     mechanisms = {m for ms in by_case.values() for m in ms}
+    names = names if names is not None else labels(source, mechanisms)
     return projection_graph(
         project(transpose(by_case)), {m: label_of(m, names) for m in mechanisms}, kind="mechanism"
     )
@@ -182,27 +183,34 @@ def mechanism_hierarchy(source: Any) -> list[tuple[str, str]]:
     return sorted((str(r["narrower"]), str(r["broader"])) for r in select(source, _BROADER))
 
 
-_ENTITY_EDGES = """
-SELECT ?s ?p ?o WHERE {
+ENTITY_EXCLUDED = (
+    "fz:level",
+    "rdf:type",
+    "skos:inScheme",
+    "skos:topConceptOf",
+    "skos:hasTopConcept",
+    "schema:sameAs",
+    "rdfs:seeAlso",
+    "rdfs:isDefinedBy",
+)
+"""Predicates left out of the entity graph: classifications with a handful of values (types, schemes,
+jurisdiction levels) and links outside the dataset. Kept in, every class, scheme and level would become a hub
+that all shortest paths cross."""
+_ENTITY_EDGES = f"""
+SELECT ?s ?p ?o WHERE {{
   ?s ?p ?o .
-  FILTER(isIRI(?o))
-  FILTER(?p NOT IN (rdf:type, skos:inScheme, skos:topConceptOf, skos:hasTopConcept, schema:sameAs,
-                    rdfs:seeAlso, rdfs:isDefinedBy))
+  FILTER(isIRI(?o) && ?p NOT IN ({", ".join(ENTITY_EXCLUDED)}))
   FILTER(!STRSTARTS(STR(?s), STR(fz:)) && !STRSTARTS(STR(?o), STR(fz:)))
   FILTER(!STRSTARTS(STR(?o), STR(owl:)) && !STRSTARTS(STR(?o), STR(rdfs:)) && !STRSTARTS(STR(?o), STR(rdf:)))
-}"""
+}}"""
 _ENTITY_TYPES = "SELECT ?s ?type WHERE { ?s a ?type FILTER(STRSTARTS(STR(?type), STR(fz:))) }"
-ENTITY_EXCLUDED = ("rdf:type", "skos:inScheme", "skos:topConceptOf", "skos:hasTopConcept", "schema:sameAs",
-                   "rdfs:seeAlso", "rdfs:isDefinedBy")
-"""Predicates left out of the entity graph: they link to schema terms or outside the dataset, not between
-entities, and would turn every class and scheme into a hub."""
 
 
 def compact(iri: str) -> str:
     """``https://w3id.org/fazhi/ontology#region`` → ``fz:region``."""
     for prefix, namespace in sorted(PREFIXES.items(), key=lambda item: -len(item[1])):
         if iri.startswith(namespace):
-            return f"{prefix}:{iri[len(namespace):]}"
+            return f"{prefix}:{iri[len(namespace) :]}"
     return iri
 
 

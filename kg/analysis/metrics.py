@@ -32,8 +32,9 @@ class Centrality:
     betweenness_method: str
 
 
-def centrality(graph: nx.Graph, *, sample: int | None = None, seed: int = 0, weight: str | None = "weight"
-               ) -> Centrality:
+def centrality(
+    graph: nx.Graph, *, sample: int | None = None, seed: int = 0, weight: str | None = "weight"
+) -> Centrality:
     """Degree, betweenness (exact, or estimated from ``sample`` source nodes) and eigenvector centrality.
 
     Directed and multi-graphs are read as simple undirected graphs. Degree is the number of neighbours;
@@ -50,9 +51,11 @@ def centrality(graph: nx.Graph, *, sample: int | None = None, seed: int = 0, wei
     method = f"sampled: {k} of {n} source nodes, seed {seed}" if k else "exact"
     has_weight = weight is not None and any(weight in d for _, _, d in simple.edges(data=True))
     try:
-        eigen: Mapping[str, float] = nx.eigenvector_centrality(
-            simple, max_iter=1000, weight=weight if has_weight else None
-        ) if n else {}
+        eigen: Mapping[str, float] = (
+            nx.eigenvector_centrality(simple, max_iter=1000, weight=weight if has_weight else None)
+            if n
+            else {}
+        )
     except nx.PowerIterationFailedConvergence:
         eigen = {}
     rows = [
@@ -79,8 +82,9 @@ class Community:
     labels: list[str]
 
 
-def communities(graph: nx.Graph, *, seed: int = 0, resolution: float = 1.0, weight: str | None = "weight"
-                ) -> list[Community]:
+def communities(
+    graph: nx.Graph, *, seed: int = 0, resolution: float = 1.0, weight: str | None = "weight"
+) -> list[Community]:
     """Louvain communities (Blondel et al. 2008), deterministic for a given seed; largest first."""
     import networkx as nx
 
@@ -113,10 +117,16 @@ class Similar:
 def most_similar(data: Incidence, region: str, *, top: int | None = 10) -> list[Similar]:
     """The regions sharing most with ``region``, by Jaccard index then shared count then label.
 
+    ``common`` names the shared features, with their kind when the incidence mixes kinds.
     Only the features of ``region`` are visited (through the inverted index), not every other region.
     """
     own = data.members.get(region, frozenset())
     index = invert(data.members)
+    several_kinds = len(set(data.kinds.values())) > 1
+
+    def name(feature: str) -> str:
+        return f"{data.label(feature)} [{data.kinds[feature]}]" if several_kinds else data.label(feature)
+
     common: dict[str, list[str]] = {}
     for feature in own:
         for other in index[feature]:
@@ -128,7 +138,7 @@ def most_similar(data: Incidence, region: str, *, top: int | None = 10) -> list[
             data.label(other),
             len(features),
             round(len(features) / (len(own) + len(data.members[other]) - len(features)), 6),
-            sorted(data.label(f) for f in features),
+            sorted(name(f) for f in features),
         )
         for other, features in common.items()
     ]

@@ -12,7 +12,7 @@ from itertools import islice
 from typing import TYPE_CHECKING, Any
 
 from .graphs import FEATURE_KINDS, bipartite_graph, incidence, mechanism_hierarchy
-from .sparql import label_of
+from .sparql import label_of, labels
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -26,10 +26,12 @@ def explaining_graph(source: Any) -> nx.Graph:
     """Regions, the features they have, and the mechanism hierarchy, in one undirected graph."""
     data = incidence(source, FEATURE_KINDS)
     graph = bipartite_graph(data)
-    for narrower, broader in mechanism_hierarchy(source):
+    hierarchy = mechanism_hierarchy(source)
+    names = {**labels(source, {node for pair in hierarchy for node in pair}), **data.labels}
+    for narrower, broader in hierarchy:
         for node in (narrower, broader):
             if node not in graph:
-                graph.add_node(node, label=label_of(node, data.labels), kind="mechanism", bipartite=1)
+                graph.add_node(node, label=label_of(node, names), kind="mechanism", bipartite=1)
         graph.add_edge(narrower, broader, relation=BROADER, narrower=narrower)
     return graph
 
@@ -66,15 +68,15 @@ def _step(graph: nx.Graph, node: str, following: str | None) -> Step:
     if following is None:
         return Step(node, attributes["label"], attributes["kind"])
     edge = graph.edges[node, following]
-    if edge["relation"] == BROADER:
-        forward = edge["narrower"] == node
-    else:
-        forward = attributes["kind"] == "region"
+    forward = edge["narrower"] == node if edge["relation"] == BROADER else attributes["kind"] == "region"
     return Step(node, attributes["label"], attributes["kind"], edge["relation"], forward)
 
 
 def explaining_paths(graph: nx.Graph, start: str, end: str, *, limit: int = 10) -> list[Path]:
-    """Up to ``limit`` shortest paths from ``start`` to ``end``, sorted by their chains; [] when unrelated.
+    """Up to ``limit`` shortest paths from ``start`` to ``end``; [] when unrelated.
+
+    Paths through mechanisms come first, then institution kinds, fields, topics and other regions (the order
+    of RQ9), then by their chains.
 
     A third region in the middle of a path is a real link (it shares something with both ends), so such
     paths are kept.
@@ -88,8 +90,16 @@ def explaining_paths(graph: nx.Graph, start: str, end: str, *, limit: int = 10) 
     except nx.NetworkXNoPath:
         return []
     paths = [
-        Path(tuple(_step(graph, node, nodes[i + 1] if i + 1 < len(nodes) else None) for i, node in enumerate(nodes)))
+        Path(
+            tuple(
+                _step(graph, node, nodes[i + 1] if i + 1 < len(nodes) else None)
+                for i, node in enumerate(nodes)
+            )
+        )
         for nodes in found
     ]
-    paths.sort(key=lambda p: (p.chain(), [s.node for s in p.steps]))
+    order = {kind: i for i, kind in enumerate((*FEATURE_KINDS, "region"))}
+    paths.sort(
+        key=lambda p: ([order.get(s.kind, 9) for s in p.steps[1:-1]], p.chain(), [s.node for s in p.steps])
+    )
     return paths[:limit]

@@ -7,16 +7,13 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from ..errors import InputError
-from ..terms import PREFIXES
 
 Row = dict[str, Any]
-
-PROLOGUE = "".join(f"PREFIX {prefix}: <{iri}>\n" for prefix, iri in sorted(PREFIXES.items()))
 
 
 class UnknownRegionError(InputError):
@@ -24,14 +21,10 @@ class UnknownRegionError(InputError):
 
 
 def select(source: Any, query: str, *, bindings: Mapping[str, Any] | None = None) -> list[Row]:
-    """Run a SELECT query (the prefixes of ``kg.terms.PREFIXES`` are declared) and return its rows."""
-    try:
-        from ..query import run
-    except ImportError:  # TEMPORARY until kg.query lands
-        result = source.query(PROLOGUE + query, initBindings=dict(bindings or {}))
-        names = [str(v) for v in result.vars]
-        return [{name: row[name] for name in names} for row in result]
-    return run(source, PROLOGUE + query, bindings=bindings).rows
+    """Run a SELECT query (``kg.query`` declares the project's prefixes) and return its rows."""
+    from ..query import run
+
+    return run(source, query, bindings=bindings).rows
 
 
 def select_named(source: Any, name: str, *, arguments: Mapping[str, str] | None = None) -> list[Row]:
@@ -69,12 +62,32 @@ def as_date(term: Any) -> dt.date | None:
 
 _LABELS = """
 SELECT ?node ?label WHERE {
+  %s
   { ?node rdfs:label ?label } UNION { ?node skos:prefLabel ?label } UNION { ?node dcterms:title ?label }
 }"""
+_CHUNK = 2000
 
 
-def labels(source: Any) -> dict[str, str]:
-    """Every labelled node's display label: Chinese first, then English, then any; ties broken by text."""
+def labels(source: Any, nodes: Iterable[str] | None = None) -> dict[str, str]:
+    """Display labels: Chinese first, then English, then any; ties broken by text.
+
+    With ``nodes``, only those nodes' labels are read (a VALUES block per chunk), which is much cheaper than
+    reading every label of the dataset.
+    """
+    if nodes is None:
+        return _best_labels(select(source, _LABELS % ""))
+    wanted = sorted(set(nodes))
+    rows: list[Row] = []
+    for start in range(0, len(wanted), _CHUNK):
+        values = " ".join(f"<{node}>" for node in wanted[start : start + _CHUNK] if _SAFE_IRI.match(node))
+        rows.extend(select(source, _LABELS % f"VALUES ?node {{ {values} }}"))
+    return _best_labels(rows)
+
+
+_SAFE_IRI = re.compile(r"^[^<>\"{}|^`\\\s]+$")
+
+
+def _best_labels(rows: list[Row]) -> dict[str, str]:
 
     def preference(label: Any) -> tuple[int, str]:
         language = (getattr(label, "language", None) or "").lower()
@@ -82,7 +95,7 @@ def labels(source: Any) -> dict[str, str]:
         return rank, str(label)
 
     best: dict[str, tuple[int, str]] = {}
-    for row in select(source, _LABELS):
+    for row in rows:
         node = str(row["node"])
         candidate = preference(row["label"])
         if node not in best or candidate < best[node]:
@@ -111,16 +124,44 @@ SELECT ?j ?code ?label ?level WHERE {
   OPTIONAL { ?j fz:adminCode ?code }
   OPTIONAL { ?j rdfs:label ?label FILTER(langMatches(lang(?label), "zh")) }
   OPTIONAL { ?j fz:level ?level }
+  %s
 }"""
+_CANDIDATE_FILTER = "FILTER(STR(?j) = ?wanted || STR(?code) = ?wanted || STRSTARTS(STR(?label), ?short))"
 
 _LEVEL_ORDER = {"country": 0, "province": 1, "prefecture": 2, "county": 3}
-_SUFFIXES = ("特别行政区", "维吾尔自治区", "壮族自治区", "回族自治区", "自治区", "自治州", "地区", "省", "市", "盟", "县", "区")
+_SUFFIXES = (
+    "特别行政区",
+    "维吾尔自治区",
+    "壮族自治区",
+    "回族自治区",
+    "自治区",
+    "自治州",
+    "地区",
+    "省",
+    "市",
+    "盟",
+    "县",
+    "区",
+)
 
 
 def regions(source: Any) -> list[Region]:
     """Every jurisdiction with its code, Chinese label and level, sorted by code."""
+    return _regions(select(source, _REGIONS % ""))
+
+
+def find_region(source: Any, query: str) -> Resolution:
+    """The region the user means (see ``resolve_region``), reading only the jurisdictions that could fit."""
+    from rdflib import Literal
+
+    wanted = query.strip()
+    values = f"VALUES (?wanted ?short) {{ ({Literal(wanted).n3()} {Literal(short_name(wanted)).n3()}) }}"
+    return resolve_region(_regions(select(source, _REGIONS % (values + _CANDIDATE_FILTER))), wanted)
+
+
+def _regions(rows: list[Row]) -> list[Region]:
     found: dict[str, Region] = {}
-    for row in select(source, _REGIONS):
+    for row in rows:
         iri = str(row["j"])
         region = Region(iri, text(row["code"]), text(row["label"]), local_name(text(row["level"])))
         if iri not in found or region.label < found[iri].label:

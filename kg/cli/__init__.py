@@ -41,7 +41,9 @@ class LazyGroup(click.Group):
             formatter.write_dl([(name, help_text) for name, (_, help_text) in COMMANDS.items()])
 
 
-@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.group(
+    cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100}
+)
 @click.version_option(package_name="fazhi-kg", prog_name="kg")
 def cli() -> None:
     """fazhi-kg: linked data on law-based government building (法治政府建设) in China.
@@ -56,9 +58,13 @@ def cli() -> None:
 
 def main(argv: list[str] | None = None) -> Any:
     """The console entry point; the application (not the library) sets rdflib's globals here."""
+    import logging
+
     import rdflib
 
     rdflib.NORMALIZE_LITERALS = False
+    # rdflib logs a traceback for every ill-typed literal it reads; kg validate reports those plainly instead.
+    logging.getLogger("rdflib.term").setLevel(logging.CRITICAL)
     from .common import run_cli
 
     return run_cli(cli, argv if argv is not None else sys.argv[1:])

@@ -10,11 +10,24 @@ from .common import data_options, load_graph, progress, write_output
 
 
 @click.command("build")
-@click.option("--cases", "cases_dir", type=click.Path(path_type=Path), default=None,
-              help="Folder of case files (default: the bundled data/cases/).")
-@click.option("--out", "out_dir", type=click.Path(path_type=Path), default=Path("dist"), show_default=True,
-              help="Folder the dataset is written to.")
-@click.option("--base", default=None, help="Base IRI of the dataset's own IRIs (default https://w3id.org/fazhi/id/).")
+@click.option(
+    "--cases",
+    "cases_dir",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Folder of case files (default: the bundled data/cases/).",
+)
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(path_type=Path),
+    default=Path("dist"),
+    show_default=True,
+    help="Folder the dataset is written to.",
+)
+@click.option(
+    "--base", default=None, help="Base IRI of the dataset's own IRIs (default https://w3id.org/fazhi/id/)."
+)
 def build_command(cases_dir: Path | None, out_dir: Path, base: str | None) -> None:
     """Build the dataset from case files and reference data.
 
@@ -35,13 +48,30 @@ def build_command(cases_dir: Path | None, out_dir: Path, base: str | None) -> No
 
 
 @click.command("export")
-@click.option("--format", "fmt", type=click.Choice(["ttl", "jsonld", "nt", "trig"]), required=True,
-              help="The serialisation to write.")
-@click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False), default=None,
-              help="Write to this file instead of stdout.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["ttl", "jsonld", "nt", "trig"]),
+    required=True,
+    help="The serialisation to write.",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=None,
+    help="Write to this file instead of stdout.",
+)
 @data_options
-def export_command(fmt: str, output: Path | None, data_files: tuple[Path, ...], dist_dir: Path,
-                   allow_network: bool, timeout: float, max_bytes: int | None) -> None:
+def export_command(
+    fmt: str,
+    output: Path | None,
+    data_files: tuple[Path, ...],
+    dist_dir: Path,
+    allow_network: bool,
+    timeout: float,
+    max_bytes: int | None,
+) -> None:
     """Convert the dataset, or any RDF files given with --data, to one serialisation.
 
     JSON-LD refers to the context https://w3id.org/fazhi/context.jsonld (shipped with kg, never fetched).

@@ -27,7 +27,7 @@ DEFAULT_TIMEOUT = 120.0
 def run_cli(command: click.Command, argv: list[str]) -> None:
     """Run a click command, turning library errors into one ``Error:`` line and their exit code."""
     try:
-        command.main(args=argv, prog_name="kg", standalone_mode=False)
+        code = command.main(args=argv, prog_name="kg", standalone_mode=False)
     except click.exceptions.Exit as done:
         sys.exit(done.exit_code)
     except click.ClickException as error:
@@ -44,7 +44,7 @@ def run_cli(command: click.Command, argv: list[str]) -> None:
         sys.exit(2)
     except BrokenPipeError:
         sys.exit(0)
-    sys.exit(0)
+    sys.exit(code if isinstance(code, int) else 0)
 
 
 def safety_options(function: F) -> F:
@@ -130,8 +130,9 @@ def dataset_files(data_files: tuple[Path, ...], dist_dir: Path) -> list[Path]:
     return [dataset]
 
 
-def load_graph(data_files: tuple[Path, ...], dist_dir: Path, *, allow_network: bool = False,
-               max_bytes: int | None = None) -> Graph:
+def load_graph(
+    data_files: tuple[Path, ...], dist_dir: Path, *, allow_network: bool = False, max_bytes: int | None = None
+) -> Graph:
     """The data a command reads, as an rdflib graph."""
     from ..loading import DEFAULT_MAX_BYTES, read_rdf_files
 
@@ -140,8 +141,9 @@ def load_graph(data_files: tuple[Path, ...], dist_dir: Path, *, allow_network: b
         return read_rdf_files(files, allow_network=allow_network, max_bytes=max_bytes or DEFAULT_MAX_BYTES)
 
 
-def load_store(data_files: tuple[Path, ...], dist_dir: Path, *, allow_network: bool = False,
-               max_bytes: int | None = None) -> pyoxigraph.Store:
+def load_store(
+    data_files: tuple[Path, ...], dist_dir: Path, *, allow_network: bool = False, max_bytes: int | None = None
+) -> pyoxigraph.Store:
     """The data a command reads, in a fast query store."""
     from ..loading import DEFAULT_MAX_BYTES, read_quads
     from ..store import from_quads
@@ -150,7 +152,9 @@ def load_store(data_files: tuple[Path, ...], dist_dir: Path, *, allow_network: b
     with progress("loading the data"):
         quads = []
         for path in files:
-            quads.extend(read_quads(path, allow_network=allow_network, max_bytes=max_bytes or DEFAULT_MAX_BYTES))
+            quads.extend(
+                read_quads(path, allow_network=allow_network, max_bytes=max_bytes or DEFAULT_MAX_BYTES)
+            )
         return from_quads(quads)
 
 

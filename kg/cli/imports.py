@@ -14,8 +14,12 @@ def import_group() -> None:
 
 @import_group.command("divisions")
 @click.argument("source", type=click.Path(path_type=Path))
-@click.option("--out", type=click.Path(path_type=Path, dir_okay=False), default=None,
-              help="Table to write (default: data/reference/jurisdictions.tsv).")
+@click.option(
+    "--out",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=None,
+    help="Table to write (default: data/reference/jurisdictions.tsv).",
+)
 def divisions_command(source: Path, out: Path | None) -> None:
     """Import the divisions of China from a folder of provinces.csv, cities.csv, areas.csv.
 
@@ -34,8 +38,13 @@ def divisions_command(source: Path, out: Path | None) -> None:
 
 @import_group.command("lawrefbook")
 @click.argument("sources", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option("--out", "out_dir", type=click.Path(path_type=Path, file_okay=False), default=None,
-              help="Folder to write the legislation table to (default: data/reference/).")
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=None,
+    help="Folder to write the legislation table to (default: data/reference/).",
+)
 def lawrefbook_command(sources: tuple[Path, ...], out_dir: Path | None) -> None:
     """Import legislation metadata from LawRefBook SQLite files (facts only: titles, levels, dates).
 

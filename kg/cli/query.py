@@ -12,17 +12,46 @@ from .common import data_options, load_store, write_output
 @click.command("query")
 @click.argument("query", required=False)
 @click.option("--name", "-n", "name", default=None, help="Run a named research question (see --list).")
-@click.option("--list", "list_queries", is_flag=True, help="List the named queries, one a line: name, question.")
-@click.option("--param", "-p", "params", multiple=True, metavar="NAME=VALUE",
-              help="A parameter of a named query, e.g. -p region=220000 (repeatable).")
-@click.option("--format", "fmt", type=click.Choice(["table", "csv", "tsv", "json"]), default="table",
-              show_default=True, help="How to print the results (json: SPARQL 1.1 Query Results JSON).")
-@click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False), default=None,
-              help="Write to this file instead of stdout.")
+@click.option(
+    "--list", "list_queries", is_flag=True, help="List the named queries, one a line: name, question."
+)
+@click.option(
+    "--param",
+    "-p",
+    "params",
+    multiple=True,
+    metavar="NAME=VALUE",
+    help="A parameter of a named query, e.g. -p region=220000 (repeatable).",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "csv", "tsv", "json"]),
+    default="table",
+    show_default=True,
+    help="How to print the results (json: SPARQL 1.1 Query Results JSON).",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=None,
+    help="Write to this file instead of stdout.",
+)
 @data_options
-def query_command(query: str | None, name: str | None, list_queries: bool, params: tuple[str, ...], fmt: str,
-                  output: Path | None, data_files: tuple[Path, ...], dist_dir: Path, allow_network: bool,
-                  timeout: float, max_bytes: int | None) -> None:
+def query_command(
+    query: str | None,
+    name: str | None,
+    list_queries: bool,
+    params: tuple[str, ...],
+    fmt: str,
+    output: Path | None,
+    data_files: tuple[Path, ...],
+    dist_dir: Path,
+    allow_network: bool,
+    timeout: float,
+    max_bytes: int | None,
+) -> None:
     """Run a SPARQL query (text or .rq file) or a named research question.
 
     Queries never reach the network: SERVICE, LOAD and FROM are refused unless --allow-network is given.
@@ -53,11 +82,13 @@ def query_command(query: str | None, name: str | None, list_queries: bool, param
     queries.check(text, allow_network=allow_network)
     store = load_store(data_files, dist_dir, allow_network=allow_network, max_bytes=max_bytes)
     if bindings_from is not None:
-        result = run_with_timeout(queries.run_named, store, bindings_from.name, arguments=arguments,
-                                  timeout=timeout, what="query")
+        result = run_with_timeout(
+            queries.run_named, store, bindings_from.name, arguments=arguments, timeout=timeout, what="query"
+        )
     else:
-        result = run_with_timeout(queries.run, store, text, allow_network=allow_network, timeout=timeout,
-                                  what="query")
+        result = run_with_timeout(
+            queries.run, store, text, allow_network=allow_network, timeout=timeout, what="query"
+        )
     write_output(queries.format_result(result, fmt), output)
 
 
@@ -72,13 +103,31 @@ def _parse_params(params: tuple[str, ...]) -> dict[str, str]:
 
 
 @click.command("stats")
-@click.option("--format", "fmt", type=click.Choice(["text", "json", "markdown"]), default="text",
-              show_default=True, help="How to print the statistics (json: the documented stable form).")
-@click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False), default=None,
-              help="Write to this file instead of stdout.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json", "markdown"]),
+    default="text",
+    show_default=True,
+    help="How to print the statistics (json: the documented stable form).",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=None,
+    help="Write to this file instead of stdout.",
+)
 @data_options
-def stats_command(fmt: str, output: Path | None, data_files: tuple[Path, ...], dist_dir: Path,
-                  allow_network: bool, timeout: float, max_bytes: int | None) -> None:
+def stats_command(
+    fmt: str,
+    output: Path | None,
+    data_files: tuple[Path, ...],
+    dist_dir: Path,
+    allow_network: bool,
+    timeout: float,
+    max_bytes: int | None,
+) -> None:
     """Statistics of the dataset: triples, classes, properties, regions, completeness, graph metrics.
 
     \b

@@ -13,16 +13,40 @@ LEVELS = ("violation", "warning", "info")
 
 @click.command("validate")
 @click.argument("files", nargs=-1, type=click.Path(path_type=Path))
-@click.option("--shapes", "shapes_files", multiple=True, type=click.Path(path_type=Path),
-              help="SHACL shapes file(s) to use instead of the shipped shapes (repeatable).")
-@click.option("--format", "fmt", type=click.Choice(["text", "json", "turtle"]), default="text", show_default=True,
-              help="How to print the report.")
-@click.option("--fail-on", type=click.Choice(LEVELS), default="violation", show_default=True,
-              help="Exit 1 when a problem of this severity or worse is found.")
+@click.option(
+    "--shapes",
+    "shapes_files",
+    multiple=True,
+    type=click.Path(path_type=Path),
+    help="SHACL shapes file(s) to use instead of the shipped shapes (repeatable).",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json", "turtle"]),
+    default="text",
+    show_default=True,
+    help="How to print the report.",
+)
+@click.option(
+    "--fail-on",
+    type=click.Choice(LEVELS),
+    default="violation",
+    show_default=True,
+    help="Exit 1 when a problem of this severity or worse is found.",
+)
 @data_options
-def validate_command(files: tuple[Path, ...], shapes_files: tuple[Path, ...], fmt: str, fail_on: str,
-                     data_files: tuple[Path, ...], dist_dir: Path, allow_network: bool, timeout: float,
-                     max_bytes: int | None) -> None:
+def validate_command(
+    files: tuple[Path, ...],
+    shapes_files: tuple[Path, ...],
+    fmt: str,
+    fail_on: str,
+    data_files: tuple[Path, ...],
+    dist_dir: Path,
+    allow_network: bool,
+    timeout: float,
+    max_bytes: int | None,
+) -> None:
     """Validate RDF data against the SHACL shapes.
 
     Reads the built dataset unless FILES (or --data) are given. The report groups problems by the node they
@@ -41,9 +65,13 @@ def validate_command(files: tuple[Path, ...], shapes_files: tuple[Path, ...], fm
     graph = load_graph(tuple(files) + data_files, dist_dir, allow_network=allow_network, max_bytes=max_bytes)
     shapes = None
     if shapes_files:
-        shapes = read_rdf_files(shapes_files, allow_network=allow_network, max_bytes=max_bytes or DEFAULT_MAX_BYTES)
+        shapes = read_rdf_files(
+            shapes_files, allow_network=allow_network, max_bytes=max_bytes or DEFAULT_MAX_BYTES
+        )
     with progress("validating"):
-        report = run_with_timeout(validate, graph, shapes=shapes, timeout=timeout, what="validation")
+        report = run_with_timeout(
+            validate, graph, shapes=shapes, allow_network=allow_network, timeout=timeout, what="validation"
+        )
     rendered = {"text": report.to_text, "json": report.to_json, "turtle": report.to_turtle}[fmt]()
     write_output(rendered, None)
     if not report.conforms_at(fail_on):

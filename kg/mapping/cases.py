@@ -31,6 +31,9 @@ INSTITUTION_CLASS_BY_KIND = {
 }
 """The class an institution gets from its kind when its case file names no ``class``."""
 
+TripleSink = Graph | set[tuple[URIRef, URIRef, URIRef | Literal]]
+"""Where mapped triples go: an rdflib graph, or a plain set when speed matters."""
+
 RegulationLinker = Callable[[Regulation], URIRef | None]
 """Finds the imported work a case regulation names, or None for a case-only regulation."""
 
@@ -42,8 +45,14 @@ def date_literal(value: str) -> Literal:
 
 
 class _CaseMapper:
-    def __init__(self, case: Case, graph: Graph, ids: Ids, region_names: dict[str, Text],
-                 link_regulation: RegulationLinker | None) -> None:
+    def __init__(
+        self,
+        case: Case,
+        graph: Graph,
+        ids: Ids,
+        region_names: dict[str, Text],
+        link_regulation: RegulationLinker | None,
+    ) -> None:
         self.case = case
         self.graph = graph
         self.ids = ids
@@ -75,7 +84,11 @@ class _CaseMapper:
         lines = f"{first}" if first == last else f"{first}–{last}"
         self.add(node, RDF.type, FZ.SourceSpan)
         self.add(node, RDFS.label, Literal(f"{span.document} 第{lines}行", lang="zh"))
-        self.add(node, RDFS.label, Literal(f"{span.document} line{'s' if first != last else ''} {lines}", lang="en"))
+        self.add(
+            node,
+            RDFS.label,
+            Literal(f"{span.document} line{'s' if first != last else ''} {lines}", lang="en"),
+        )
         self.add(node, FZ.inDocument, self.ids.document(span.document))
         self.add(node, FZ.startLine, Literal(first, datatype=XSD.positiveInteger))
         self.add(node, FZ.endLine, Literal(last, datatype=XSD.positiveInteger))
@@ -95,7 +108,9 @@ class _CaseMapper:
             self.labels(node, DCTERMS.title, case.headline)
         else:
             self.add(node, RDFS.label, Literal(f"{region.zh}典型案例(无文本)", lang="zh"))
-            self.add(node, RDFS.label, Literal(f"Typical case of {region.en or case.region} (no text)", lang="en"))
+            self.add(
+                node, RDFS.label, Literal(f"Typical case of {region.en or case.region} (no text)", lang="en")
+            )
         self.add(node, FZ.region, self.ids.jurisdiction(case.region))
         self.add(node, FZ.status, Ids.concept("status", case.status))
         self.add(node, FZ.reportedIn, notice)
@@ -207,6 +222,24 @@ def _is_chinese(text: str) -> bool:
     return any("\u4e00" <= char <= "\u9fff" for char in text)
 
 
+def case_triples(
+    cases: Iterable[Case],
+    *,
+    ids: Ids | None = None,
+    region_names: dict[str, Text] | None = None,
+    link_regulation: RegulationLinker | None = None,
+) -> set[tuple[URIRef, URIRef, URIRef | Literal]]:
+    """The triples of checked cases.
+
+    :param region_names: code → name, to label cases that have no headline.
+    :param link_regulation: maps a case regulation to an imported work, when the corpus holds it.
+    """
+    triples: set[tuple[URIRef, URIRef, URIRef | Literal]] = set()
+    for case in cases:
+        _CaseMapper(case, triples, ids or Ids(), region_names or {}, link_regulation).run()
+    return triples
+
+
 def cases_graph(
     cases: Iterable[Case],
     *,
@@ -214,12 +247,8 @@ def cases_graph(
     region_names: dict[str, Text] | None = None,
     link_regulation: RegulationLinker | None = None,
 ) -> Graph:
-    """The RDF of checked cases.
-
-    :param region_names: code → name, to label cases that have no headline.
-    :param link_regulation: maps a case regulation to an imported work, when the corpus holds it.
-    """
+    """The RDF of checked cases as a graph (see :func:`case_triples`)."""
     graph = Graph()
-    for case in cases:
-        _CaseMapper(case, graph, ids or Ids(), region_names or {}, link_regulation).run()
+    triples = case_triples(cases, ids=ids, region_names=region_names, link_regulation=link_regulation)
+    graph.addN((s, p, o, graph) for s, p, o in triples)
     return graph

@@ -55,18 +55,23 @@ def _triples(jurisdiction: Jurisdiction, node: URIRef, parent: URIRef) -> list[T
     return triples
 
 
-def jurisdictions_graph(jurisdictions: Iterable[Jurisdiction], ids: Ids | None = None) -> Graph:
-    """A graph of the jurisdictions and of the country, which is always included (provinces lie within it).
+def all_jurisdiction_triples(jurisdictions: Iterable[Jurisdiction], ids: Ids | None = None) -> list[Triple]:
+    """The triples of the jurisdictions and of the country, which is always included (provinces lie within it).
 
     IRIs are minted once per jurisdiction and shared: the 3,340 jurisdictions map in about 0.2 s.
     """
     ids = ids or Ids()
     everything = [COUNTRY, *(j for j in jurisdictions if j.code is not None)]
     nodes = {j.code: ids.jurisdiction(j.code) for j in everything}
-    graph = Graph()
-    add = graph.add
+    triples: list[Triple] = []
     for jurisdiction in everything:
         parent = nodes.get(jurisdiction.parent) or ids.jurisdiction(jurisdiction.parent)
-        for triple in _triples(jurisdiction, nodes[jurisdiction.code], parent):
-            add(triple)
+        triples.extend(_triples(jurisdiction, nodes[jurisdiction.code], parent))
+    return triples
+
+
+def jurisdictions_graph(jurisdictions: Iterable[Jurisdiction], ids: Ids | None = None) -> Graph:
+    """A graph of the jurisdictions and of the country (see :func:`all_jurisdiction_triples`)."""
+    graph = Graph()
+    graph.addN((s, p, o, graph) for s, p, o in all_jurisdiction_triples(jurisdictions, ids))
     return graph

@@ -112,20 +112,23 @@ def issuer_names(work: Work, table: JurisdictionTable) -> tuple[str, ...]:
     """Who passed the work, where the level and jurisdiction settle it; () where they do not.
 
     National levels: 宪法 → 全国人民代表大会; 法律 → 全国人民代表大会及其常务委员会 (the data does not say
-    which of the two); 行政法规 → 国务院; 司法解释 → the courts the title opens with. 地方性法规 whose title
-    names a province or a city → that place's 人民代表大会及其常务委员会. Departmental rules, county-level
-    titles (浦东新区 regulations are passed by the city) and titles that name no place get none.
+    which of the two); 行政法规 → 国务院; 司法解释 → the court(s) the title opens with, as one name
+    (最高人民法院、最高人民检察院). 地方性法规 whose title names a province or a city → that place's
+    人民代表大会常务委员会, which passes most of them (a few are passed by the full congress; the
+    data does not say which). Departmental rules, county-level titles (浦东新区 regulations are passed by
+    the city) and titles that name no place get none. One name per work: the core shapes allow one @zh.
     """
     level = work.level
     if level in _NATIONAL_ISSUERS:
         return _NATIONAL_ISSUERS[level]
     if level == "司法解释":
         opening = work.title.split("关于", 1)[0]
-        return tuple(court for court in _COURTS if court in opening)
+        courts = [court for court in _COURTS if court in opening]
+        return ("、".join(courts),) if courts else ()
     if level == "地方性法规" and work.code and all(v.resolution == "resolved" for v in work.versions):
         place = table.by_code(work.code)
         if place.level in ("province", "prefecture"):
-            return (f"{place.name_zh}人民代表大会及其常务委员会",)
+            return (f"{place.name_zh}人民代表大会常务委员会",)
     return ()
 
 
@@ -209,10 +212,10 @@ def scheme_triples() -> list[Triple]:
     return triples
 
 
-def legislation_graph(
+def legislation_triples(
     records: Iterable[LawRecord], table: JurisdictionTable, *, ids: Ids | None = None
-) -> Graph:
-    """The graph of the imported works, their versions and topics (jurisdictions and kinds not included)."""
+) -> list[Triple]:
+    """The triples of the imported works, their versions and topics (jurisdictions and kinds not included)."""
     ids = ids or Ids()
     works = group_works(records, ids)
     national = {w.key: w for w in works if w.code is None and not w.judicial}
@@ -220,7 +223,8 @@ def legislation_graph(
     places: dict[str | None, URIRef] = {}
     triples: list[Triple] = scheme_triples()
     for work in works:
-        topic = normalise_topic(work.title, table)
+        hint = None if work.code is None else work.code[:2] + "0000"
+        topic = normalise_topic(work.title, table, hint_province=hint)
         topic_node = topic_iri(topic)
         topics.setdefault(topic_node, topic)
         target = national.get(topic.implements) if topic.implements and not work.judicial else None
@@ -231,6 +235,13 @@ def legislation_graph(
     scheme = Ids.scheme(TOPIC_SCHEME)
     for node in sorted(topics):
         triples.extend(topic_triples(node, topics[node], scheme))
+    return triples
+
+
+def legislation_graph(
+    records: Iterable[LawRecord], table: JurisdictionTable, *, ids: Ids | None = None
+) -> Graph:
+    """The graph of the imported works, their versions and topics (see :func:`legislation_triples`)."""
     graph = Graph()
-    graph.addN((s, p, o, graph) for s, p, o in triples)
+    graph.addN((s, p, o, graph) for s, p, o in legislation_triples(records, table, ids=ids))
     return graph

@@ -1,0 +1,724 @@
+"""SPARQL: the guard every query passes, execution on either engine, named queries and result formats.
+
+**The guard** (:func:`check`). Every query is parsed and translated to algebra by rdflib before anything
+runs, and the whole algebra tree is walked (OPTIONAL, FILTER EXISTS, subqueries, MINUS, unions…). Refused:
+``SERVICE`` and ``FROM`` / ``FROM NAMED`` (unless ``allow_network``), and every update (``LOAD``, ``INSERT``,
+``DELETE``, ``CLEAR``, ``DROP``, ``CREATE``, ``ADD``, ``MOVE``, ``COPY``): queries are read-only, so ``LOAD``
+is refused even with ``allow_network``. Only what rdflib's SPARQL 1.1 grammar accepts runs at all, on both
+engines, so syntax that only pyoxigraph knows (``LATERAL``, triple terms) cannot smuggle a ``SERVICE`` past
+the check. rdflib expands ``\\uXXXX`` escapes everywhere in the text before parsing, pyoxigraph only inside
+strings and IRIs; so the text sent to pyoxigraph is the expanded one, and both engines read the same
+characters.
+
+**Execution** (:func:`run`). On a ``pyoxigraph.Store`` (see :mod:`kg.store`) pyoxigraph runs the query, with
+bindings through its ``substitutions``; on an rdflib ``Graph`` rdflib runs the prepared algebra with
+``initBindings``. The prefixes of :data:`kg.terms.PREFIXES` and ``id:`` (the default base) are predeclared; a
+query's own ``PREFIX`` lines win. Either way the answer is one :class:`QueryResult` of rdflib terms:
+
+- SELECT: ``variables`` in projection order (``SELECT *``: order of first appearance in the text), ``rows``;
+- ASK: ``boolean``, no rows;
+- CONSTRUCT and DESCRIBE: kind ``graph``, rows of ``subject``, ``predicate``, ``object``, sorted;
+  ``.graph()`` gives them as an rdflib graph.
+
+Rows of a query without a top-level ``ORDER BY`` are sorted, so every output is deterministic. Numbers from a
+pyoxigraph store come back in canonical form (see :mod:`kg.store`).
+
+**Timeout.** ``timeout`` (seconds) runs the query in a worker thread and stops waiting after that long,
+raising :class:`~kg.errors.LimitExceeded`. Neither engine can be cancelled from Python: pyoxigraph releases
+the GIL while it works, so the caller regains control on time, but the abandoned (daemon) thread computes on
+until it ends or the process exits. The CLI exits right after the error, which ends it. A hard stop with
+bounded CPU needs a subprocess with resource limits (``kg.limits``).
+"""
+
+from __future__ import annotations
+
+import csv
+import difflib
+import functools
+import io
+import json
+import re
+import threading
+import unicodedata
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from .errors import InputError, LimitExceeded, QueryError, UnknownQueryError
+from .terms import DEFAULT_BASE, PREFIXES
+
+if TYPE_CHECKING:
+    import rdflib
+    from rdflib.term import Identifier
+
+FORMATS = ("table", "csv", "tsv", "json")
+"""The result formats :func:`format_result` writes."""
+
+QUERY_PREFIXES: dict[str, str] = {**PREFIXES, "id": DEFAULT_BASE}
+"""Prefixes every query may use without declaring them."""
+
+_NETWORK_HINT = "kg makes no network calls by default; pass --allow-network to permit it"
+_UPDATE_NAMES = {
+    "Load": "LOAD",
+    "Clear": "CLEAR",
+    "Drop": "DROP",
+    "Create": "CREATE",
+    "Add": "ADD",
+    "Move": "MOVE",
+    "Copy": "COPY",
+    "InsertData": "INSERT DATA",
+    "DeleteData": "DELETE DATA",
+    "DeleteWhere": "DELETE WHERE",
+    "Modify": "DELETE/INSERT",
+}
+_FORMS = {
+    "SelectQuery": "select",
+    "AskQuery": "ask",
+    "ConstructQuery": "construct",
+    "DescribeQuery": "describe",
+}
+_TRIPLE_VARIABLES = ["subject", "predicate", "object"]
+
+
+# --- results -----------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class QueryResult:
+    """The answer to one query, the same whichever engine ran it.
+
+    ``kind`` is ``select``, ``ask`` or ``graph`` (CONSTRUCT and DESCRIBE, rows of subject/predicate/object).
+    """
+
+    kind: str
+    variables: list[str] = field(default_factory=list)
+    rows: list[dict[str, Identifier | None]] = field(default_factory=list)
+    boolean: bool | None = None
+
+    def graph(self) -> rdflib.Graph:
+        """The triples of a CONSTRUCT or DESCRIBE answer as an rdflib graph."""
+        from rdflib import Graph
+
+        if self.kind != "graph":
+            raise QueryError(f"a {self.kind.upper()} answer has no graph; only CONSTRUCT and DESCRIBE do")
+        graph = Graph()
+        for prefix, namespace in QUERY_PREFIXES.items():
+            graph.bind(prefix, namespace)
+        for row in self.rows:
+            graph.add((row["subject"], row["predicate"], row["object"]))
+        return graph
+
+
+# --- the guard ---------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CheckedQuery:
+    """A query the guard accepted: the text both engines run, its form and rdflib's prepared algebra."""
+
+    text: str
+    form: str
+    variables: list[str]
+    ordered: bool
+    prepared: Any
+
+
+def check(query: str, *, allow_network: bool = False) -> CheckedQuery:
+    """Parse ``query`` and refuse what a read-only, offline query must not do.
+
+    Accepted queries are remembered (parsing costs more than running a query on this data), refusals are not.
+
+    >>> check("SELECT ?c WHERE { ?c a fz:Case }").variables
+    ['c']
+    >>> check("SELECT * WHERE { SERVICE <http://example.org/sparql> { ?s ?p ?o } }")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    kg.errors.QueryError: SERVICE <http://example.org/sparql> is refused: ...
+
+    :raises QueryError: on a syntax error (with line and column) or a refused construct.
+    :raises LimitExceeded: if the query is nested too deeply to parse.
+    """
+    return _check(query, allow_network)
+
+
+@functools.lru_cache(maxsize=128)
+def _check(query: str, allow_network: bool) -> CheckedQuery:
+    from rdflib.plugins.sparql.algebra import translateQuery
+    from rdflib.plugins.sparql.parser import expandUnicodeEscapes, parseQuery
+    from rdflib.plugins.sparql.sparql import Query
+
+    try:
+        text = expandUnicodeEscapes(query)
+    except ValueError as error:
+        raise QueryError(f"query: {error}") from None
+    try:
+        parsed = parseQuery(text)
+    except RecursionError:
+        raise LimitExceeded("query too deeply nested") from None
+    except Exception as error:
+        _refuse_update(text)
+        raise QueryError(f"query: syntax error {_place(error)}{_reason(error)}") from None
+    try:
+        prepared: Query = translateQuery(parsed, initNs=QUERY_PREFIXES)
+    except RecursionError:
+        raise LimitExceeded("query too deeply nested") from None
+    except Exception as error:
+        raise QueryError(f"query: {error}") from None
+    refusal = _refusal(prepared.algebra, allow_network)
+    if refusal:
+        raise QueryError(refusal)
+    return CheckedQuery(
+        text=text,
+        form=_FORMS[prepared.algebra.name],
+        variables=_variables(parsed, prepared.algebra, text),
+        ordered=_ordered(prepared.algebra),
+        prepared=prepared,
+    )
+
+
+def _refuse_update(text: str) -> None:
+    """A text that is no query: if it parses as an update, say that updates are refused."""
+    from rdflib.plugins.sparql.parser import parseUpdate
+
+    try:
+        update = parseUpdate(text)
+    except RecursionError:
+        raise LimitExceeded("query too deeply nested") from None
+    except Exception:
+        return
+    operations = sorted({_UPDATE_NAMES.get(request.name, request.name) for request in update.request})
+    if "LOAD" in operations:
+        raise QueryError(
+            "LOAD is refused: it fetches a document into the store, and kg runs read-only queries "
+            "(even with --allow-network); download the data and pass it with --data instead"
+        )
+    raise QueryError(
+        f"{', '.join(operations)} is refused: this is a SPARQL update, and kg runs read-only queries "
+        f"(SELECT, ASK, CONSTRUCT, DESCRIBE)"
+    )
+
+
+def _place(error: Exception) -> str:
+    line, column = getattr(error, "lineno", None), getattr(error, "col", None)
+    return f"at line {line}, column {column}: " if line and column else ": "
+
+
+def _reason(error: Exception) -> str:
+    message = str(getattr(error, "msg", "") or error)
+    return message.replace("\n", " ")
+
+
+def _refusal(algebra: Any, allow_network: bool) -> str | None:
+    """The message for the first refused construct anywhere in the algebra, or None (no recursion used)."""
+    from pyparsing import ParseResults
+    from rdflib.plugins.sparql.parserutils import CompValue
+
+    stack: list[Any] = [algebra]
+    seen: set[int] = set()
+    while stack:
+        node = stack.pop()
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        if isinstance(node, CompValue):
+            if node.name == "ServiceGraphPattern" and not allow_network:
+                target = _n3(dict.get(node, "term"))
+                return f"SERVICE {target} is refused: it sends the query to another server; {_NETWORK_HINT}"
+            clauses = dict.get(node, "datasetClause")
+            if clauses and not allow_network:
+                named_graph = dict.get(clauses[0], "named")
+                keyword = "FROM" if named_graph is None else "FROM NAMED"
+                target = dict.get(clauses[0], "default") if named_graph is None else named_graph
+                return (
+                    f"{keyword} {_n3(target)} is refused: it reads data from outside the dataset given "
+                    f"to kg; {_NETWORK_HINT}"
+                )
+            stack.extend(node.values())
+        elif isinstance(node, list | tuple | set | frozenset | ParseResults):
+            stack.extend(node)
+        elif isinstance(node, dict):
+            stack.extend(node.values())
+    return None
+
+
+def _n3(term: Any) -> str:
+    return term.n3() if hasattr(term, "n3") else f"<{term}>"
+
+
+def _variables(parsed: Any, algebra: Any, text: str) -> list[str]:
+    """Projection order; for ``SELECT *`` the order in which variables first appear in the text."""
+    if algebra.name != "SelectQuery":
+        return [] if algebra.name == "AskQuery" else list(_TRIPLE_VARIABLES)
+    names = [str(v) for v in algebra["PV"]]
+    if dict.get(parsed[1], "projection") is not None:
+        return names
+    order = {name: index for index, name in enumerate(dict.fromkeys(re.findall(r"[?$]([\w]+)", text)))}
+    return sorted(names, key=lambda name: (order.get(name, len(order)), name))
+
+
+def _ordered(algebra: Any) -> bool:
+    """True when the query's top level has an ORDER BY (then the engine's order is kept)."""
+    node = algebra
+    while node is not None and getattr(node, "name", None) in {
+        "SelectQuery",
+        "ConstructQuery",
+        "DescribeQuery",
+        "AskQuery",
+        "Slice",
+        "Distinct",
+        "Reduced",
+        "Project",
+        "OrderBy",
+    }:
+        if node.name == "OrderBy":
+            return True
+        node = dict.get(node, "p")
+    return False
+
+
+# --- execution ---------------------------------------------------------------------------------------------
+
+
+def run(
+    source: Any,
+    query: str,
+    *,
+    bindings: Mapping[str, Identifier] | None = None,
+    allow_network: bool = False,
+    timeout: float | None = None,
+) -> QueryResult:
+    """Check ``query`` with the guard and run it on a pyoxigraph ``Store`` or an rdflib ``Graph``.
+
+    >>> from kg.store import from_graph
+    >>> import rdflib
+    >>> case = "<https://w3id.org/fazhi/id/case/x>"
+    >>> g = rdflib.Graph().parse(data=f"{case} a <https://w3id.org/fazhi/ontology#Case> .")
+    >>> run(from_graph(g), "SELECT ?c WHERE { ?c a fz:Case }").rows
+    [{'c': rdflib.term.URIRef('https://w3id.org/fazhi/id/case/x')}]
+
+    :param bindings: initial values of variables, by name without ``?``, bound through the engine's API
+        (pyoxigraph's ``substitutions``, rdflib's ``initBindings``); a SELECT must return what it binds.
+    :param timeout: seconds to wait for the answer; see the module notes on what happens after.
+    :raises QueryError: refused or invalid query, or the engine's own error.
+    :raises LimitExceeded: nested too deeply, or over ``timeout``.
+    """
+    checked = check(query, allow_network=allow_network)
+    bound = dict(bindings or {})
+    for name in bound:
+        if not re.fullmatch(r"[A-Za-z_][\w]*", name):
+            raise QueryError(f"not a variable name: {name!r}")
+    hidden = sorted(name for name in bound if checked.form == "select" and name not in checked.variables)
+    if hidden:
+        raise QueryError(
+            f"cannot bind ?{hidden[0]}: a SELECT can bind only variables it returns (pyoxigraph's rule, "
+            f"kept on both engines); add ?{hidden[0]} to the SELECT clause"
+        )
+    engine = _run_oxigraph if _is_store(source) else _run_rdflib
+    return _within(timeout, lambda: _tidy(engine(source, checked, bound), checked))
+
+
+def _is_store(source: Any) -> bool:
+    module = type(source).__module__ or ""
+    return module.startswith("pyoxigraph")
+
+
+def _within(timeout: float | None, work: Callable[[], QueryResult]) -> QueryResult:
+    if timeout is None:
+        return work()
+    outcome: dict[str, Any] = {}
+
+    def target() -> None:
+        try:
+            outcome["result"] = work()
+        except BaseException as error:
+            outcome["error"] = error
+
+    worker = threading.Thread(target=target, name="kg-query", daemon=True)
+    worker.start()
+    worker.join(timeout)
+    if worker.is_alive():
+        raise LimitExceeded(f"query did not finish within {timeout:g} s; simplify it or raise --timeout")
+    if "error" in outcome:
+        raise outcome["error"]
+    return outcome["result"]
+
+
+def _run_oxigraph(store: Any, checked: CheckedQuery, bindings: dict[str, Identifier]) -> QueryResult:
+    import pyoxigraph
+
+    from .store import to_oxigraph, to_rdflib_converter
+
+    substitutions = {pyoxigraph.Variable(name): to_oxigraph(term) for name, term in bindings.items()}
+    convert = to_rdflib_converter()
+    try:
+        answer = store.query(checked.text, prefixes=QUERY_PREFIXES, substitutions=substitutions or None)
+        if checked.form == "ask":
+            return QueryResult(kind="ask", boolean=bool(answer))
+        if checked.form in {"construct", "describe"}:
+            rows = [
+                {
+                    "subject": convert(t.subject),
+                    "predicate": convert(t.predicate),
+                    "object": convert(t.object),
+                }
+                for t in answer
+            ]
+            return QueryResult(kind="graph", variables=list(_TRIPLE_VARIABLES), rows=rows)
+        names = checked.variables
+        rows = [{name: convert(solution[name]) for name in names} for solution in answer]
+    except RecursionError:
+        raise LimitExceeded("query too deeply nested") from None
+    except (SyntaxError, OSError, ValueError, TypeError) as error:
+        raise QueryError(f"query: {error}") from None
+    return QueryResult(kind="select", variables=list(names), rows=rows)
+
+
+def _run_rdflib(graph: Any, checked: CheckedQuery, bindings: dict[str, Identifier]) -> QueryResult:
+    from rdflib import Literal, Variable
+
+    try:
+        answer = graph.query(checked.prepared, initBindings={Variable(k): v for k, v in bindings.items()})
+        if checked.form == "ask":
+            return QueryResult(kind="ask", boolean=bool(answer.askAnswer))
+        if checked.form in {"construct", "describe"}:
+            rows = [{"subject": s, "predicate": p, "object": o} for s, p, o in answer.graph]
+            return QueryResult(kind="graph", variables=list(_TRIPLE_VARIABLES), rows=rows)
+        names = checked.variables
+        rows = [{name: binding.get(Variable(name)) for name in names} for binding in answer.bindings]
+    except RecursionError:
+        raise LimitExceeded("query too deeply nested") from None
+    except InputError:
+        raise
+    except Exception as error:
+        raise QueryError(f"query: {error}") from None
+    xsd_string = "http://www.w3.org/2001/XMLSchema#string"
+    for row in rows:
+        for name, value in row.items():
+            if (
+                isinstance(value, Literal)
+                and value.datatype is not None
+                and str(value.datatype) == xsd_string
+            ):
+                row[name] = Literal(str(value))
+    return QueryResult(kind="select", variables=list(names), rows=rows)
+
+
+def _tidy(result: QueryResult, checked: CheckedQuery) -> QueryResult:
+    """Sort rows when the query fixes no order, so every output is deterministic."""
+    if result.kind == "ask" or (result.kind == "select" and checked.ordered):
+        return result
+    names = result.variables
+    rows = sorted(result.rows, key=lambda row: tuple(_sort_key(row.get(name)) for name in names))
+    return QueryResult(kind=result.kind, variables=names, rows=rows, boolean=result.boolean)
+
+
+def _sort_key(term: Any) -> tuple[int, str, str, str]:
+    from rdflib import BNode, Literal, URIRef
+
+    if term is None:
+        return (0, "", "", "")
+    if isinstance(term, BNode):
+        return (1, str(term), "", "")
+    if isinstance(term, URIRef):
+        return (2, str(term), "", "")
+    if isinstance(term, Literal):
+        return (3, str(term), term.language or "", str(term.datatype or ""))
+    return (4, str(term), "", "")
+
+
+# --- named queries -----------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class NamedQuery:
+    """A query shipped in ``kg/queries/<name>.rq``; ``parameters`` maps variable names to default terms."""
+
+    name: str
+    question: str
+    text: str
+    parameters: dict[str, Identifier] = field(default_factory=dict)
+    path: Path | None = None
+
+
+def named(name: str) -> NamedQuery:
+    """The named query ``name``.
+
+    :raises UnknownQueryError: no such query; the message lists close matches and how to list them all.
+    """
+    from .resources import queries_dir
+
+    path = queries_dir() / f"{name}.rq"
+    if not re.fullmatch(r"[a-z0-9][a-z0-9-]*", name) or not path.is_file():
+        names = [query.name for query in list_named()]
+        close = [n for n in names if name and n.startswith(name)] or difflib.get_close_matches(
+            name, names, n=3, cutoff=0.5
+        )
+        hint = f"; did you mean {', '.join(close)}?" if close else ""
+        raise UnknownQueryError(f"no named query {name!r}{hint} (kg query --list shows them all)")
+    return parse_named(path.read_text(encoding="utf-8"), path=path)
+
+
+def list_named() -> list[NamedQuery]:
+    """Every named query, sorted by name."""
+    from .resources import queries_dir
+
+    queries = [
+        parse_named(path.read_text(encoding="utf-8"), path=path) for path in queries_dir().glob("*.rq")
+    ]
+    return sorted(queries, key=lambda query: query.name)
+
+
+def parse_named(text: str, *, path: Path | None = None) -> NamedQuery:
+    """Read a named query's header: ``# name:``, ``# question:`` and any ``# param: var = <default term>``.
+
+    :raises QueryError: a header line is missing or malformed (the message names the file and line).
+    """
+    where = str(path) if path else "query"
+    values: dict[str, str] = {}
+    parameters: dict[str, Identifier] = {}
+    for number, line in enumerate(text.splitlines(), start=1):
+        match = re.match(r"#\s*(name|question|param)\s*:\s*(.*?)\s*$", line)
+        if not match:
+            continue
+        key, value = match.groups()
+        if key != "param":
+            values.setdefault(key, value)
+            continue
+        declared = re.fullmatch(r"\??([A-Za-z_]\w*)\s*=\s*(.+)", value)
+        if not declared:
+            raise QueryError(f"{where}:{number}: write a parameter as '# param: var = <default term>'")
+        parameters[declared.group(1)] = _default_term(declared.group(2), f"{where}:{number}")
+    for key in ("name", "question"):
+        if not values.get(key):
+            raise QueryError(f"{where}: the header lacks '# {key}: …'; every named query states its {key}")
+    if path is not None and values["name"] != path.stem:
+        raise QueryError(f"{where}: '# name: {values['name']}' does not match the file name {path.stem!r}")
+    return NamedQuery(
+        name=values["name"], question=values["question"], text=text, parameters=parameters, path=path
+    )
+
+
+def _default_term(text: str, where: str) -> Identifier:
+    from rdflib import Graph, Literal, URIRef
+    from rdflib.util import from_n3
+
+    namespaces = Graph().namespace_manager
+    for prefix, namespace in QUERY_PREFIXES.items():
+        namespaces.bind(prefix, namespace, override=True, replace=True)
+    try:
+        term = from_n3(text.strip(), nsm=namespaces)
+    except Exception as error:
+        raise QueryError(f"{where}: not an RDF term: {text} ({error})") from None
+    if not isinstance(term, URIRef | Literal):
+        raise QueryError(f"{where}: a parameter's default must be an IRI or a literal, not {text}")
+    return term
+
+
+def run_named(
+    source: Any,
+    name: str,
+    *,
+    arguments: Mapping[str, str] | None = None,
+    timeout: float | None = None,
+) -> QueryResult:
+    """Run the named query ``name``; ``arguments`` (text, by parameter name) replace parameter defaults.
+
+    :raises UnknownQueryError: no such query.
+    :raises InputError: an argument the query does not declare, or one that is not a valid value.
+    """
+    query = named(name)
+    return run(source, query.text, bindings=bind_arguments(query, arguments), timeout=timeout)
+
+
+def bind_arguments(query: NamedQuery, arguments: Mapping[str, str] | None) -> dict[str, Identifier]:
+    """The bindings for a named query: defaults, replaced by ``arguments`` converted to the default's type.
+
+    An argument for an IRI parameter may be a full IRI (``<…>`` or bare), a prefixed name (``id:case/x``),
+    a path under the base (``case/2022-tianjin``) or just a last segment (``2022-tianjin``, ``220000``),
+    which replaces the last segment of the default. An argument for a literal parameter becomes a literal of
+    the default's datatype or language.
+    """
+    bindings = dict(query.parameters)
+    for key, text in (arguments or {}).items():
+        if key not in query.parameters:
+            declared = ", ".join(sorted(query.parameters)) or "none"
+            raise InputError(f"query {query.name} has no parameter {key!r} (its parameters: {declared})")
+        bindings[key] = _argument_term(query.name, key, query.parameters[key], text)
+    return bindings
+
+
+def _argument_term(query: str, key: str, default: Identifier, text: str) -> Identifier:
+    from rdflib import Literal, URIRef
+
+    if isinstance(default, Literal):
+        term = Literal(text, lang=default.language, datatype=default.datatype)
+        if default.datatype is not None and term.ill_typed:
+            raise InputError(f"query {query}: argument {key}={text!r} is not a valid {default.datatype}")
+        return term
+    value = text.strip()
+    if value.startswith("<") and value.endswith(">"):
+        value = value[1:-1]
+    prefixed = re.fullmatch(r"([A-Za-z][\w-]*):(.*)", value)
+    if prefixed and prefixed.group(1) in QUERY_PREFIXES and not value.startswith(("http:", "https:", "urn:")):
+        value = QUERY_PREFIXES[prefixed.group(1)] + prefixed.group(2)
+    elif not re.match(r"[A-Za-z][A-Za-z0-9+.-]*:", value):
+        value = DEFAULT_BASE + value if "/" in value else str(default).rsplit("/", 1)[0] + "/" + value
+    if not value or re.search(r'[\x00-\x20<>"{}|^`\\]', value):
+        raise InputError(
+            f"query {query}: argument {key}={text!r} is not a valid IRI; give an IRI, a prefixed name or "
+            f"an id such as {str(default).rsplit('/', 1)[-1]!r}"
+        )
+    return URIRef(value)
+
+
+# --- formats -----------------------------------------------------------------------------------------------
+
+
+def format_result(result: QueryResult, fmt: str) -> str:
+    """The result as text: ``table`` (aligned, for people), ``csv``/``tsv`` (SPARQL 1.1 CSV/TSV results),
+    ``json`` (SPARQL 1.1 Query Results JSON).
+
+    :raises InputError: an unknown format.
+    """
+    writers = {"table": _table, "csv": _csv, "tsv": _tsv, "json": _json}
+    if fmt not in writers:
+        raise InputError(f"unknown result format {fmt!r}; choose one of {', '.join(FORMATS)}")
+    return writers[fmt](result)
+
+
+def shorten(term: Any) -> str:
+    """A term for people: prefixed IRI where a known prefix fits, a literal's text, '' for unbound."""
+    from rdflib import BNode, URIRef
+
+    if term is None:
+        return ""
+    if isinstance(term, URIRef):
+        value = str(term)
+        best = max(
+            (
+                (prefix, namespace)
+                for prefix, namespace in QUERY_PREFIXES.items()
+                if value.startswith(namespace)
+            ),
+            key=lambda item: len(item[1]),
+            default=None,
+        )
+        if best and re.fullmatch(r"[\w./-]*", value[len(best[1]) :]):
+            return f"{best[0]}:{value[len(best[1]) :]}"
+        return f"<{value}>"
+    if isinstance(term, BNode):
+        return f"_:{term}"
+    return str(term).replace("\r", "").replace("\n", " ")
+
+
+def _width(text: str) -> int:
+    return sum(
+        2 if unicodedata.east_asian_width(ch) in "WF" else 0 if unicodedata.combining(ch) else 1
+        for ch in text
+    )
+
+
+def _pad(text: str, width: int) -> str:
+    return text + " " * (width - _width(text))
+
+
+def _table(result: QueryResult) -> str:
+    if result.kind == "ask":
+        return "true\n" if result.boolean else "false\n"
+    cells = [[shorten(row.get(name)) for name in result.variables] for row in result.rows]
+    widths = [
+        max([_width(name)] + [_width(line[i]) for line in cells]) for i, name in enumerate(result.variables)
+    ]
+    lines = ["  ".join(_pad(name, w) for name, w in zip(result.variables, widths, strict=True)).rstrip()]
+    lines.append("  ".join("-" * w for w in widths))
+    lines.extend("  ".join(_pad(c, w) for c, w in zip(line, widths, strict=True)).rstrip() for line in cells)
+    if not cells:
+        lines.append("(no rows)")
+    return "\n".join(lines) + "\n"
+
+
+def _plain(term: Any) -> str:
+    from rdflib import BNode
+
+    if term is None:
+        return ""
+    if isinstance(term, BNode):
+        return f"_:{term}"
+    return str(term)
+
+
+def _csv(result: QueryResult) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    if result.kind == "ask":
+        writer.writerow(["boolean"])
+        writer.writerow(["true" if result.boolean else "false"])
+        return out.getvalue()
+    writer.writerow(result.variables)
+    for row in result.rows:
+        writer.writerow([_plain(row.get(name)) for name in result.variables])
+    return out.getvalue()
+
+
+def _tsv(result: QueryResult) -> str:
+    if result.kind == "ask":
+        return "?boolean\n" + ("true" if result.boolean else "false") + "\n"
+    lines = ["\t".join(f"?{name}" for name in result.variables)]
+    lines.extend("\t".join(_ntriples(row.get(name)) for name in result.variables) for row in result.rows)
+    return "\n".join(lines) + "\n"
+
+
+def _ntriples(term: Any) -> str:
+    from rdflib import BNode, Literal, URIRef
+
+    if term is None:
+        return ""
+    if isinstance(term, URIRef):
+        return f"<{term}>"
+    if isinstance(term, BNode):
+        return f"_:{term}"
+    if isinstance(term, Literal):
+        lexical = (
+            str(term)
+            .replace("\\", "\\\\")
+            .replace('"', '\\"')
+            .replace("\n", "\\n")
+            .replace("\r", "\\r")
+            .replace("\t", "\\t")
+        )
+        if term.language:
+            return f'"{lexical}"@{term.language}'
+        if term.datatype is not None and str(term.datatype) != "http://www.w3.org/2001/XMLSchema#string":
+            return f'"{lexical}"^^<{term.datatype}>'
+        return f'"{lexical}"'
+    return str(term)
+
+
+def _json_term(term: Any) -> dict[str, str]:
+    from rdflib import BNode, Literal, URIRef
+
+    if isinstance(term, URIRef):
+        return {"type": "uri", "value": str(term)}
+    if isinstance(term, BNode):
+        return {"type": "bnode", "value": str(term)}
+    if isinstance(term, Literal):
+        value: dict[str, str] = {"type": "literal", "value": str(term)}
+        if term.language:
+            value["xml:lang"] = term.language
+        elif term.datatype is not None and str(term.datatype) != "http://www.w3.org/2001/XMLSchema#string":
+            value["datatype"] = str(term.datatype)
+        return value
+    raise InputError(f"cannot write {term!r} as a SPARQL JSON result term")
+
+
+def _json(result: QueryResult) -> str:
+    if result.kind == "ask":
+        document: dict[str, Any] = {"head": {}, "boolean": bool(result.boolean)}
+    else:
+        bindings = [
+            {name: _json_term(row[name]) for name in result.variables if row.get(name) is not None}
+            for row in result.rows
+        ]
+        document = {"head": {"vars": list(result.variables)}, "results": {"bindings": bindings}}
+    return json.dumps(document, ensure_ascii=False, indent=2) + "\n"

@@ -1,0 +1,300 @@
+"""kg.analysis through SPARQL on a small hand-made dataset, on the bundled dataset, and ``kg analyze``."""
+
+from __future__ import annotations
+
+import json
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import networkx as nx
+import pytest
+from click.testing import CliRunner
+
+from kg.analysis.graphs import FEATURE_KINDS, entity_graph, incidence, mechanism_cooccurrence, named_graph
+from kg.analysis.metrics import most_similar
+from kg.analysis.paths import explaining_graph, explaining_paths
+from kg.analysis.sparql import find_region
+from kg.loading import read_rdf_files
+
+ID = "https://w3id.org/fazhi/id/"
+FIXTURE = """
+@prefix fz: <https://w3id.org/fazhi/ontology#> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+@prefix skos: <http://www.w3.org/2004/02/skos/core#> .
+@prefix j: <https://w3id.org/fazhi/id/jurisdiction/> .
+@prefix m: <https://w3id.org/fazhi/id/mechanism/> .
+@prefix c: <https://w3id.org/fazhi/id/case/> .
+@prefix lv: <https://w3id.org/fazhi/id/level/> .
+@prefix f: <https://w3id.org/fazhi/id/field/> .
+@prefix ik: <https://w3id.org/fazhi/id/institution-kind/> .
+@prefix t: <https://w3id.org/fazhi/id/topic/> .
+
+j:CN a fz:Jurisdiction ; rdfs:label "中国"@zh ; fz:level lv:country .
+j:110000 a fz:Jurisdiction ; rdfs:label "北京市"@zh ; fz:adminCode "110000" ; fz:level lv:province ;
+    fz:within j:CN .
+j:120000 a fz:Jurisdiction ; rdfs:label "天津市"@zh ; fz:adminCode "120000" ; fz:level lv:province ;
+    fz:within j:CN .
+j:220000 a fz:Jurisdiction ; rdfs:label "吉林省"@zh ; fz:adminCode "220000" ; fz:level lv:province ;
+    fz:within j:CN .
+j:220200 a fz:Jurisdiction ; rdfs:label "吉林市"@zh ; fz:adminCode "220200" ; fz:level lv:prefecture ;
+    fz:within j:220000 .
+
+m:top a fz:Mechanism ; skos:prefLabel "组织保障"@zh .
+m:x a fz:Mechanism ; skos:prefLabel "接诉即办"@zh ; skos:broader m:top .
+m:y a fz:Mechanism ; skos:prefLabel "专家评审"@zh ; skos:broader m:top .
+m:z a fz:Mechanism ; skos:prefLabel "领导小组"@zh ; skos:broader m:top .
+m:w a fz:Mechanism ; skos:prefLabel "监测中心"@zh ; skos:broader m:z .
+f:f1 a fz:PolicyField ; skos:prefLabel "服务经济社会发展"@zh .
+ik:lg a fz:InstitutionKind ; skos:prefLabel "领导小组"@zh .
+t:t1 a fz:RegulationTopic ; skos:prefLabel "黑土地保护条例"@zh .
+
+c:a a fz:Case ; rdfs:label "北京案例"@zh ; fz:region j:110000 ; fz:policyField f:f1 ;
+    fz:hasMeasure c:a-1 .
+c:a-1 a fz:Measure ; fz:instantiates m:x , m:y ; fz:hasSubMeasure c:a-1-1 .
+c:a-1-1 a fz:Measure ; fz:instantiates m:z ; fz:involves c:a-i .
+c:a-i a fz:Institution ; rdfs:label "领导小组甲"@zh ; fz:institutionKind ik:lg .
+c:b a fz:Case ; rdfs:label "吉林案例"@zh ; fz:region j:220000 ; fz:policyField f:f1 ;
+    fz:hasMeasure c:b-1 .
+c:b-1 a fz:Measure ; fz:instantiates m:x .
+c:c a fz:Case ; rdfs:label "天津案例"@zh ; fz:region j:120000 ; fz:hasMeasure c:c-1 .
+c:c-1 a fz:Measure ; fz:instantiates m:w .
+c:r1 a fz:Regulation ; rdfs:label "北京市黑土地保护条例"@zh ; fz:topic t:t1 ;
+    fz:jurisdiction j:110000 .
+c:r2 a fz:Regulation ; rdfs:label "吉林市黑土地保护条例"@zh ; fz:topic t:t1 ;
+    fz:jurisdiction j:220200 .
+"""
+
+
+@pytest.fixture(scope="module")
+def fixture_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("analysis") / "mini.ttl"
+    path.write_text(FIXTURE, encoding="utf-8")
+    return path
+
+
+@pytest.fixture(scope="module")
+def mini(fixture_file: Path):
+    from kg.store import from_graph
+
+    return from_graph(read_rdf_files([fixture_file]))
+
+
+def j(code: str) -> str:
+    return f"{ID}jurisdiction/{code}"
+
+
+def test_incidence_follows_sub_measures_and_institutions(mini):
+    data = incidence(mini, FEATURE_KINDS)
+    assert {r: sorted(data.label(f) for f in fs) for r, fs in data.members.items()} == {
+        j("110000"): ["专家评审", "接诉即办", "服务经济社会发展", "领导小组", "领导小组", "黑土地保护条例"],
+        j("120000"): ["监测中心"],
+        j("220000"): ["接诉即办", "服务经济社会发展"],
+        j("220200"): ["黑土地保护条例"],
+    }
+    assert data.kinds[f"{ID}institution-kind/lg"] == "institution-kind"
+
+
+def test_similarity_through_sparql(mini):
+    # 北京 {x, y, z}, 吉林省 {x}: Jaccard 1/3.
+    found = most_similar(incidence(mini, ("mechanism",)), find_region(mini, "北京").region.iri)
+    assert [(s.label, s.shared, s.jaccard) for s in found] == [("吉林省", 1, 0.333333)]
+
+
+def test_mechanism_cooccurrence(mini):
+    graph = mechanism_cooccurrence(mini)
+    # Only case a has several mechanisms: x, y, z pairwise, once each.
+    assert sorted(
+        (*sorted((graph.nodes[a]["label"], graph.nodes[b]["label"])), d["weight"])
+        for a, b, d in graph.edges(data=True)
+    ) == [("专家评审", "接诉即办", 1), ("专家评审", "领导小组", 1), ("接诉即办", "领导小组", 1)]
+
+
+def test_paths_between_regions_are_label_chains(mini):
+    graph = explaining_graph(mini)
+    beijing, jilin, tianjin = (find_region(mini, name).region.iri for name in ("北京", "吉林", "天津"))
+    assert [p.chain() for p in explaining_paths(graph, beijing, jilin)] == [
+        "北京市 ─uses mechanism→ 接诉即办 [mechanism] ←uses mechanism─ 吉林省",
+        "北京市 ─serves policy field→ 服务经济社会发展 [field] ←serves policy field─ 吉林省",
+    ]
+    # 天津's only mechanism (监测中心) is narrower than 领导小组, which 北京 uses.
+    assert [p.chain() for p in explaining_paths(graph, tianjin, beijing)] == [
+        "天津市 ─uses mechanism→ 监测中心 [mechanism] ─broader mechanism→ 领导小组 [mechanism] "
+        "←uses mechanism─ 北京市"
+    ]
+    assert explaining_paths(graph, beijing, j("CN")) == []
+
+
+def test_entity_graph_is_keyed_by_predicate(mini):
+    graph = entity_graph(mini)
+    assert graph.has_edge(f"{ID}case/a", j("110000"), key="https://w3id.org/fazhi/ontology#region")
+    assert graph.nodes[f"{ID}case/a"] == {"label": "北京案例", "kind": "Case"}
+    assert not any(key.endswith("#level") or key.endswith("#type") for _, _, key in graph.edges(keys=True))
+
+
+# --- the bundled dataset ----------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def bundled_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from kg.build import dataset_graph
+
+    path = tmp_path_factory.mktemp("bundled") / "dataset.nt"
+    dataset_graph().serialize(path, format="nt", encoding="utf-8")
+    return path
+
+
+@pytest.fixture(scope="module")
+def bundled(bundled_file: Path):
+    from kg.store import from_graph
+
+    return from_graph(read_rdf_files([bundled_file]))
+
+
+def has_adoption_query() -> bool:
+    from kg.resources import queries_dir
+
+    return (queries_dir() / "rq10-topic-diffusion.rq").is_file()
+
+
+@pytest.mark.parametrize("name", ["region-mechanism", "regions", "entity"])
+def test_graphml_round_trips_through_networkx(bundled, tmp_path: Path, name: str):
+    from kg.analysis.export import write_graph
+
+    graph = named_graph(bundled, name)
+    assert graph.number_of_nodes() > 0
+    path = write_graph(graph, tmp_path / f"{name}.graphml")
+    back = nx.read_graphml(path, force_multigraph=graph.is_multigraph())
+    assert set(back.nodes) == set(graph.nodes)
+    assert back.number_of_edges() == graph.number_of_edges()
+    node = sorted(graph.nodes)[0]
+    assert back.nodes[node]["label"] == graph.nodes[node]["label"]
+
+
+def test_gexf_and_json_are_well_formed(bundled, tmp_path: Path):
+    from kg.analysis.export import write_graph
+
+    graph = named_graph(bundled, "region-mechanism")
+    root = ET.parse(write_graph(graph, tmp_path / "g.gexf")).getroot()
+    assert root.tag.endswith("gexf")
+    assert len([e for e in root.iter() if e.tag.endswith("}node")]) == graph.number_of_nodes()
+    data = json.loads((write_graph(graph, tmp_path / "g.json")).read_text(encoding="utf-8"))
+    assert len(data["nodes"]) == graph.number_of_nodes() and len(data["edges"]) == graph.number_of_edges()
+
+
+# --- the CLI --------------------------------------------------------------------------------
+
+
+def kg(*args: str) -> tuple[int, str]:
+    """Run ``kg`` through its console entry point; the output has stderr too."""
+    result = CliRunner().invoke(_Entry(), list(args), catch_exceptions=False)  # type: ignore[arg-type]
+    return result.exit_code, result.output
+
+
+class _Entry:
+    name = "kg"
+
+    def main(self, args: list[str], **_: object) -> None:
+        from kg.cli import main
+
+        main(args)
+
+
+COMMANDS = [
+    "similar",
+    "centrality",
+    "communities",
+    "path",
+    "diffusion",
+    "innovativeness",
+    "leaders",
+    "export",
+    "plot",
+]
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_every_command_has_help_with_an_example(command: str):
+    code, output = kg("analyze", command, "--help")
+    assert code == 0 and "Example:" in output and f"kg analyze {command}" in output
+
+
+def test_cli_similar(fixture_file: Path):
+    code, output = kg("analyze", "similar", "北京", "--data", str(fixture_file), "--format", "csv")
+    assert code == 0, output
+    assert output.splitlines() == ["code,region,jaccard,shared,common", "220000,吉林省,0.333333,1,接诉即办"]
+
+
+def test_cli_similar_names_the_alternatives(fixture_file: Path):
+    code, output = kg("analyze", "similar", "吉林", "--data", str(fixture_file))
+    assert code == 0, output
+    assert "吉林 → 吉林省 (220000)" in output and "吉林市 (220200)" in output
+
+
+def test_cli_unknown_region_is_a_usage_error(fixture_file: Path):
+    code, output = kg("analyze", "path", "北京", "火星", "--data", str(fixture_file))
+    assert code == 2 and "Error: region '火星'" in output and "Traceback" not in output
+
+
+def test_cli_centrality_and_communities(fixture_file: Path):
+    code, output = kg("analyze", "centrality", "--data", str(fixture_file), "--format", "json")
+    assert code == 0, output
+    data = json.loads(output)
+    # regions by everything they share: 北京–吉林省 (mechanism + field), 北京–吉林市 (topic); 天津 alone.
+    assert data["rows"][0]["label"] == "北京市" and data["rows"][0]["degree"] == 2
+    assert "betweenness: exact" in data["notes"]
+    code, output = kg("analyze", "communities", "--data", str(fixture_file), "--format", "csv")
+    assert code == 0 and output.splitlines()[1] == "1,3,北京市、吉林市、吉林省"
+
+
+def test_cli_path(fixture_file: Path):
+    code, output = kg("analyze", "path", "天津", "110000", "--data", str(fixture_file))
+    assert code == 0, output
+    assert "天津市 ─uses mechanism→ 监测中心 [mechanism] ─broader mechanism→ 领导小组" in output
+
+
+def test_cli_export(fixture_file: Path, tmp_path: Path):
+    out = tmp_path / "entity.gexf"
+    code, output = kg("analyze", "export", "--graph", "entity", "-o", str(out), "--data", str(fixture_file))
+    assert code == 0 and "wrote" in output
+    assert ET.parse(out).getroot().tag.endswith("gexf")
+    code, output = kg("analyze", "export", "-o", str(tmp_path / "x.txt"), "--data", str(fixture_file))
+    assert code == 2 and "cannot tell the graph format" in output
+
+
+needs_adoptions = pytest.mark.skipif(not has_adoption_query(), reason="rq10-topic-diffusion not written yet")
+
+
+@needs_adoptions
+def test_cli_diffusion_on_the_bundled_data(bundled_file: Path):
+    code, output = kg("analyze", "diffusion", "--data", str(bundled_file), "--format", "json")
+    assert code == 0, output
+    rows = json.loads(output)["rows"]
+    assert rows and all(r["adopters"] >= 2 for r in rows)
+    topic = rows[0]["topic"]
+    code, output = kg(
+        "analyze", "diffusion", "--topic", topic, "--data", str(bundled_file), "--format", "csv"
+    )
+    assert code == 0 and len(output.splitlines()) == rows[0]["adopters"] + 1
+
+
+@needs_adoptions
+def test_cli_innovativeness_and_leaders_on_the_bundled_data(bundled_file: Path):
+    code, output = kg("analyze", "innovativeness", "--data", str(bundled_file), "--format", "json")
+    assert code == 0, output
+    scores = [r["score"] for r in json.loads(output)["rows"]]
+    assert scores == sorted(scores, reverse=True) and all(0 <= s <= 1 for s in scores)
+    code, output = kg(
+        "analyze", "leaders", "--min-topics", "1", "--data", str(bundled_file), "--format", "json"
+    )
+    assert code == 0, output
+    rows = json.loads(output)["rows"]
+    assert rows and {r["tie"] for r in rows} <= {"vertical", "horizontal"}
+
+
+@needs_adoptions
+def test_cli_plot_writes_three_pngs(bundled_file: Path, tmp_path: Path):
+    pytest.importorskip("matplotlib")
+    code, output = kg("analyze", "plot", "--out", str(tmp_path), "--data", str(bundled_file))
+    assert code == 0, output
+    for name in ("region-mechanism.png", "leaders.png", "adoption-timeline.png"):
+        assert (tmp_path / name).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
