@@ -86,13 +86,20 @@ def case_vocabulary(reference: Graph) -> Vocabulary:
 
 
 def _display(path: Path) -> str:
-    """A case file's name in messages and provenance: relative to the checkout or working folder."""
-    from .resources import repository_root
+    """A case file's name in messages and provenance, the same on every machine for the bundled files.
+
+    Bundled files are named ``data/cases/…`` wherever kg is installed; others relative to the working folder
+    when they lie below it, else by their path as given.
+    """
+    from .resources import data_dir
 
     resolved = path.resolve()
-    for anchor in (repository_root(), Path.cwd()):
-        if anchor is not None and resolved.is_relative_to(anchor.resolve()):
-            return resolved.relative_to(anchor.resolve()).as_posix()
+    bundled = data_dir().resolve()
+    if resolved.is_relative_to(bundled):
+        return "data/" + resolved.relative_to(bundled).as_posix()
+    cwd = Path.cwd().resolve()
+    if resolved.is_relative_to(cwd):
+        return resolved.relative_to(cwd).as_posix()
     return str(path)
 
 
@@ -176,13 +183,27 @@ def rebase(triples: set[Triple], base: str) -> set[Triple]:
 def build(
     *, cases_dir: Path | None = None, out_dir: Path = Path("dist"), base: str = DEFAULT_BASE
 ) -> BuildSummary:
-    """Build and publish the dataset: ``dataset.ttl``, ``.nt``, ``.jsonld`` + ``context.jsonld``, ``void.ttl``."""
+    """Build and publish the dataset: ``dataset.ttl``, ``.nt``, ``.jsonld``, ``context.jsonld``, ``void.ttl``.
+
+    Nothing is written unless every output could be made; the previous outputs stay as they were.
+    """
     from . import store as stores
     from .loading import RdfFormat
-    from .publish import context_document, describe_dataset, read_release, serialize_quads, sorted_quads
-    from .publish import used_prefixes, write_files
+    from .publish import (
+        context_document,
+        describe_dataset,
+        read_release,
+        serialize_quads,
+        sorted_quads,
+        used_prefixes,
+        write_files,
+    )
     from .resources import data_dir
 
+    if out_dir.exists() and not out_dir.is_dir():
+        from .errors import OutputError
+
+        raise OutputError(f"{out_dir}: exists and is not a directory; choose another --out")
     started = time.perf_counter()
     quads = sorted_quads(dataset_triples(cases_dir=cases_dir, base=base))
     prefixes = used_prefixes(quads, base)

@@ -377,10 +377,16 @@ def _kind(value: Any) -> str:
     if isinstance(value, int | float):
         return f"the number {value}"
     if isinstance(value, str):
-        return f"the text '{value}'"
+        return f"the text '{_short(value)}'"
     if isinstance(value, list):
         return "a list"
     return "a mapping"
+
+
+def _short(text: str, limit: int = 40) -> str:
+    """A value as quoted in a message: never more than a few words of a file's content."""
+    flat = " ".join(text.split())
+    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
 
 
 def _closest(word: str, candidates: Iterable[str]) -> str | None:
@@ -720,7 +726,13 @@ def load_cases(
     problems: list[Problem] = []
     cases: list[Case] = []
     seen: dict[str, Located] = {}
+    inside = folder.resolve()
     for path in files:
+        if path.is_symlink() and not path.resolve().is_relative_to(inside):
+            problems.append(
+                Problem(name(path), 1, 1, "a link to a file outside the cases folder; copy the file in")
+            )
+            continue
         try:
             doc = load_yaml(path, display=name(path), **({"max_bytes": max_bytes} if max_bytes else {}))
         except CaseFileError as error:
@@ -761,8 +773,8 @@ def check_spans(case: Case, texts: dict[str, str]) -> list[Problem]:
                     at.file,
                     at.line,
                     1,
-                    f"offsets {list(span.offsets)} do not match lines {list(span.lines)} of '{span.document}'; "
-                    f"they should be {list(expected)}",
+                    f"offsets {list(span.offsets)} do not match lines {list(span.lines)} "
+                    f"of '{span.document}'; they should be {list(expected)}",
                 )
             )
     return problems

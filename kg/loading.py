@@ -441,8 +441,12 @@ def read_quads(
     format: RdfFormat | None = None,
     allow_network: bool = False,
     max_bytes: int = DEFAULT_MAX_BYTES,
+    rename_blank_nodes: bool = False,
 ) -> list[pyoxigraph.Quad]:
-    """Parse one RDF file into Oxigraph quads, safely; errors name the file, line and column."""
+    """Parse one RDF file into Oxigraph quads, safely; errors name the file, line and column.
+
+    :param rename_blank_nodes: give blank nodes fresh ids, so that files loaded together keep theirs apart.
+    """
     import pyoxigraph
 
     raw = read_bytes(path, max_bytes=max_bytes, what="RDF file")
@@ -451,7 +455,7 @@ def read_quads(
         raise InputError(f"{path}: the file is empty; give an RDF file with data")
     data = _prepare(raw, path, fmt, allow_network)
     try:
-        quads = list(pyoxigraph.parse(data, format=fmt.oxigraph()))
+        quads = list(pyoxigraph.parse(data, format=fmt.oxigraph(), rename_blank_nodes=rename_blank_nodes))
     except SyntaxError as error:
         raise RdfSyntaxError(
             f"{path}:{_syntax_place(error)}: {fmt.label} syntax error: {_syntax_reason(error)}"

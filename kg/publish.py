@@ -117,7 +117,9 @@ def jsonld_document(quads: list[pyoxigraph.Quad], prefixes: dict[str, str], *, i
     # One node a line: diffs stay readable, and json's C encoder (unused with indent) does the work.
     lines = [json.dumps(node, ensure_ascii=False, sort_keys=True) for node in nodes]
     head = json.dumps(context, ensure_ascii=False, sort_keys=True)
-    return ('{"@context": ' + head + ',\n "@graph": [\n  ' + ",\n  ".join(lines) + "\n ]\n}\n").encode("utf-8")
+    return ('{"@context": ' + head + ',\n "@graph": [\n  ' + ",\n  ".join(lines) + "\n ]\n}\n").encode(
+        "utf-8"
+    )
 
 
 class _Compactor:

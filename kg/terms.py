@@ -10,6 +10,7 @@ import re
 from rdflib import DCTERMS, OWL, RDF, RDFS, SKOS, XSD, Namespace, URIRef
 
 FZ = Namespace("https://w3id.org/fazhi/ontology#")
+FZSH = Namespace("https://w3id.org/fazhi/shapes#")
 DEFAULT_BASE = "https://w3id.org/fazhi/id/"
 CONTEXT_IRI = "https://w3id.org/fazhi/context.jsonld"
 ONTOLOGY_IRI = "https://w3id.org/fazhi/ontology"

@@ -71,7 +71,9 @@ def assert_refused(code: int, output: str, out: Path, *fragments: str) -> None:
     for fragment in fragments:
         assert fragment in output, f"{fragment!r} not in:\n{output}"
     assert sorted(p.name for p in out.iterdir()) == ["dataset.ttl"], "a partial output was written"
-    assert (out / "dataset.ttl").read_text(encoding="utf-8") == "previous build\n", "the previous output changed"
+    assert (out / "dataset.ttl").read_text(encoding="utf-8") == "previous build\n", (
+        "the previous output changed"
+    )
 
 
 def test_malformed_yaml_names_file_line_and_column(broken):
@@ -101,7 +103,9 @@ def test_unknown_region_code(broken):
     path = folder / "anhui.yaml"
     replace_in(path, 'region: "340000"', 'region: "349999"')
     code, output = invoke("build", "--cases", str(folder), "--out", str(out))
-    assert_refused(code, output, out, f"anhui.yaml:{line_of(path, 'region:')}:9:", "unknown region code '349999'")
+    assert_refused(
+        code, output, out, f"anhui.yaml:{line_of(path, 'region:')}:9:", "unknown region code '349999'"
+    )
 
 
 def test_unquoted_region_code_says_quote_it(broken):
@@ -125,7 +129,9 @@ def test_invalid_date(broken):
     assert '"2018-07-01"' in text
     path.write_text(text.replace('"2018-07-01"', '"2018-13-45"'), encoding="utf-8")
     code, output = invoke("build", "--cases", str(folder), "--out", str(out))
-    assert_refused(code, output, out, f"jilin.yaml:{line_of(path, '2018-13-45')}:", "invalid date '2018-13-45'")
+    assert_refused(
+        code, output, out, f"jilin.yaml:{line_of(path, '2018-13-45')}:", "invalid date '2018-13-45'"
+    )
 
 
 def test_outcome_without_unit(broken):
@@ -157,7 +163,9 @@ def test_turtle_syntax_error_has_line_and_column(tmp_path: Path):
 
 def test_remote_jsonld_context_is_refused(tmp_path: Path):
     doc = tmp_path / "remote.jsonld"
-    doc.write_text(json.dumps({"@context": "http://127.0.0.1:9/c.jsonld", "@id": "http://e.org/a"}), encoding="utf-8")
+    doc.write_text(
+        json.dumps({"@context": "http://127.0.0.1:9/c.jsonld", "@id": "http://e.org/a"}), encoding="utf-8"
+    )
     code, output = invoke("validate", str(doc))
     assert code == 2
     assert "remote.jsonld" in output and "refused" in output
@@ -170,8 +178,9 @@ def test_unknown_named_query(built):
 
 
 def test_service_query_is_refused(built):
-    code, output = invoke("query", "SELECT * WHERE { SERVICE <http://127.0.0.1:9/> { ?s ?p ?o } }",
-                          "--dist", str(built))
+    code, output = invoke(
+        "query", "SELECT * WHERE { SERVICE <http://127.0.0.1:9/> { ?s ?p ?o } }", "--dist", str(built)
+    )
     assert code == 2
     assert "SERVICE" in output
 
@@ -235,7 +244,7 @@ def test_export_formats_hold_the_same_graph(tmp_path: Path, built, fmt: str):
 
     from kg.loading import read_rdf
 
-    target = tmp_path / f"out.{ 'ttl' if fmt == 'ttl' else fmt}"
+    target = tmp_path / f"out.{'ttl' if fmt == 'ttl' else fmt}"
     code, output = invoke("export", "--format", fmt, "-o", str(target), "--dist", str(built))
     assert code == 0, output
     original = Graph().parse(built / "dataset.nt", format="nt")

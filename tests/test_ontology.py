@@ -26,12 +26,29 @@ DECLARATION_TYPES = (OWL.Class, OWL.ObjectProperty, OWL.DatatypeProperty, OWL.An
 # one node per kind of node (``_reduce``); that is exact only for these axioms. Adding another kind of axiom
 # (functional properties, restrictions, sameAs …) means revisiting ``_reduce`` first.
 AXIOM_PREDICATES = {
-    RDF.type, RDF.first, RDF.rest, RDFS.subClassOf, RDFS.subPropertyOf, RDFS.domain, RDFS.range,
-    OWL.inverseOf, OWL.unionOf, OWL.members, OWL.disjointWith,
+    RDF.type,
+    RDF.first,
+    RDF.rest,
+    RDFS.subClassOf,
+    RDFS.subPropertyOf,
+    RDFS.domain,
+    RDFS.range,
+    OWL.inverseOf,
+    OWL.unionOf,
+    OWL.members,
+    OWL.disjointWith,
 }
 ANNOTATION_PREDICATES = {
-    RDFS.label, RDFS.comment, RDFS.seeAlso, OWL.versionIRI, OWL.versionInfo, DCTERMS.title,
-    DCTERMS.description, DCTERMS.license, DCTERMS.created, DCTERMS.modified,
+    RDFS.label,
+    RDFS.comment,
+    RDFS.seeAlso,
+    OWL.versionIRI,
+    OWL.versionInfo,
+    DCTERMS.title,
+    DCTERMS.description,
+    DCTERMS.license,
+    DCTERMS.created,
+    DCTERMS.modified,
 }
 AXIOM_TYPES = {OWL.Ontology, OWL.AllDisjointClasses, RDFS.Datatype, *DECLARATION_TYPES}
 
@@ -113,7 +130,9 @@ def test_ontology_header(ontology: Graph) -> None:
     assert (ONTOLOGY_IRI, RDF.type, OWL.Ontology) in ontology
     assert ontology.value(ONTOLOGY_IRI, OWL.versionIRI) == URIRef("https://w3id.org/fazhi/ontology/0.1.0")
     assert str(ontology.value(ONTOLOGY_IRI, OWL.versionInfo)) == "0.1.0"
-    assert ontology.value(ONTOLOGY_IRI, DCTERMS.license) == URIRef("https://creativecommons.org/licenses/by/4.0/")
+    assert ontology.value(ONTOLOGY_IRI, DCTERMS.license) == URIRef(
+        "https://creativecommons.org/licenses/by/4.0/"
+    )
     for prop in (DCTERMS.title, DCTERMS.description):
         languages = {value.language for value in ontology.objects(ONTOLOGY_IRI, prop)}
         assert {"en", "zh"} <= languages, f"{prop} needs @en and @zh"
@@ -207,7 +226,9 @@ def test_external_terms_come_from_the_allow_list(
     problems: list[str] = []
     sources: list[tuple[str, set[URIRef]]] = [("ontology", _terms(ontology))]
     for name, graph, iris in in_use:
-        sources.append((name, _terms(graph) if graph is not None else {i for i in iris if not str(i).startswith(ID)}))
+        sources.append(
+            (name, _terms(graph) if graph is not None else {i for i in iris if not str(i).startswith(ID)})
+        )
     for name, terms in sources:
         foreign = sorted(t for t in terms if not str(t).startswith(ALLOWED + SHAPES_NAMESPACES))
         problems += [f"{name}: {term}" for term in foreign]
@@ -216,16 +237,18 @@ def test_external_terms_come_from_the_allow_list(
 
 def test_ontology_uses_only_the_axioms_the_consistency_check_handles(ontology: Graph) -> None:
     predicates = set(ontology.predicates())
-    assert predicates <= AXIOM_PREDICATES | ANNOTATION_PREDICATES, predicates - AXIOM_PREDICATES - ANNOTATION_PREDICATES
+    assert predicates <= AXIOM_PREDICATES | ANNOTATION_PREDICATES, (
+        predicates - AXIOM_PREDICATES - ANNOTATION_PREDICATES
+    )
     types = set(ontology.objects(None, RDF.type))
     assert types <= AXIOM_TYPES, types - AXIOM_TYPES
 
 
-# --- OWL 2 RL consistency ------------------------------------------------------------------------------------
+# --- OWL 2 RL consistency -----------------------------------------------------------------------------
 
 
 def _contradictions(graph: Graph) -> list[str]:
-    """Run the OWL 2 RL closure (owlrl) on a copy; return owl:Nothing members and owlrl's inconsistency notes."""
+    """Run the OWL 2 RL closure (owlrl) on a copy; return owl:Nothing members and inconsistency notes."""
     import owlrl
 
     closure = Graph()
@@ -308,12 +331,18 @@ def test_owl_rl_reports_a_contradiction_and_the_reduction_keeps_it(ontology: Gra
     assert all("case/contradiction" in message for message in found), found
 
 
-def test_owl_rl_finds_no_contradiction_in_the_built_dataset(ontology: Graph, request: pytest.FixtureRequest) -> None:
+def test_owl_rl_finds_no_contradiction_in_the_built_dataset(
+    ontology: Graph, request: pytest.FixtureRequest
+) -> None:
     try:
         dataset = request.getfixturevalue("built_dataset")
     except pytest.FixtureLookupError:
         pytest.skip("no built_dataset fixture in conftest.py yet")
-    ntriples = Path(dataset).with_suffix(".nt")  # the same dataset; rdflib reads N-Triples faster
-    data = Graph().parse(ntriples, format="nt") if ntriples.is_file() else Graph().parse(dataset, format="turtle")
+    ntriples = Path(dataset).with_suffix(".nt")  # the same dataset, faster to read
+    data = (
+        Graph().parse(ntriples, format="nt")
+        if ntriples.is_file()
+        else Graph().parse(dataset, format="turtle")
+    )
     assert len(data) > 0
     assert _contradictions(ontology + _reduce(data)) == []

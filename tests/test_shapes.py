@@ -1,8 +1,9 @@
 """SHACL shapes: every shape has a conforming and a non-conforming example, and the shapes are valid SHACL.
 
-Examples live in ``tests/shapes/``: ``common.ttl`` is background data (vocabularies, jurisdictions, a notice)
-loaded with every example; ``valid/*.ttl`` must conform to every shapes file; ``invalid/<name>--<variant>.ttl``
-must fail on the shape whose local name is ``<name>`` (in any shapes file) and on no other shape of that file.
+Examples live in ``tests/shapes/``: ``common.ttl`` is background data (vocabularies, jurisdictions, a
+notice) loaded with every example; ``valid/*.ttl`` must conform to every shapes file;
+``invalid/<name>--<variant>.ttl`` must fail on the shape whose local name is ``<name>`` (in any shapes file)
+and on no other shape of that file.
 Invalid examples are validated together in one pyshacl run, for speed: each file's nodes are renamed apart so
 that files cannot affect one another.
 """
@@ -29,11 +30,36 @@ ID = "https://w3id.org/fazhi/id/"
 # Parameters that make a shape constrain something (SHACL Core constraint components).
 CONSTRAINT_PARAMETERS = frozenset(
     SH[name]
-    for name in (
-        "class datatype nodeKind minCount maxCount minExclusive minInclusive maxExclusive maxInclusive "
-        "minLength maxLength pattern languageIn uniqueLang equals disjoint lessThan lessThanOrEquals not and "
-        "or xone node qualifiedValueShape hasValue in closed sparql"
-    ).split()
+    for name in [
+        "class",
+        "datatype",
+        "nodeKind",
+        "minCount",
+        "maxCount",
+        "minExclusive",
+        "minInclusive",
+        "maxExclusive",
+        "maxInclusive",
+        "minLength",
+        "maxLength",
+        "pattern",
+        "languageIn",
+        "uniqueLang",
+        "equals",
+        "disjoint",
+        "lessThan",
+        "lessThanOrEquals",
+        "not",
+        "and",
+        "or",
+        "xone",
+        "node",
+        "qualifiedValueShape",
+        "hasValue",
+        "in",
+        "closed",
+        "sparql",
+    ]
 )
 
 
@@ -83,9 +109,7 @@ def _results(report: Graph) -> list[tuple[Node, Node, Node]]:
 
 def _constraining_shapes(shapes: Graph) -> list[URIRef]:
     """Named shapes that carry at least one constraint parameter themselves."""
-    return sorted(
-        {s for s, p, _ in shapes if isinstance(s, URIRef) and p in CONSTRAINT_PARAMETERS}, key=str
-    )
+    return sorted({s for s, p, _ in shapes if isinstance(s, URIRef) and p in CONSTRAINT_PARAMETERS}, key=str)
 
 
 def _node_shapes(shapes: Graph) -> list[URIRef]:
@@ -165,8 +189,10 @@ def common() -> Graph:
 
 
 @pytest.fixture(scope="module")
-def invalid_results(shapes: Graph, ontology: Graph, common: Graph) -> dict[str, list[tuple[Node, Node, Node]]]:
-    """Results of one run over all invalid examples, grouped by the example file their focus node comes from."""
+def invalid_results(
+    shapes: Graph, ontology: Graph, common: Graph
+) -> dict[str, list[tuple[Node, Node, Node]]]:
+    """Results of one run over all invalid examples, grouped by the example file of their focus node."""
     data = Graph()
     data += common
     owner: dict[Node, str] = {}
@@ -214,7 +240,9 @@ def test_invalid_example_fails_on_its_shape_only(
     results = [row for row in invalid_results.get(path.stem, []) if row[1] in siblings]
     fired = {shape for _, shape, _ in results}
     assert expected in fired, f"{path.name} should fail on {expected}; results: {results}"
-    assert fired == {expected}, f"{path.name} should fail on {expected} only; it also fails on {fired - {expected}}"
+    assert fired == {expected}, (
+        f"{path.name} should fail on {expected} only; it also fails on {fired - {expected}}"
+    )
     declared = shapes.value(expected, SH.severity, default=SH.Violation)
     assert {severity for focus, shape, severity in results} == {declared}
 
@@ -230,7 +258,7 @@ def test_invalid_examples_do_not_touch_the_background(common: Graph) -> None:
 def test_every_constraining_shape_has_an_invalid_example(
     name: str, covered: set[URIRef | None], shapes_by_file: dict[str, Graph]
 ) -> None:
-    """Adding a shape without an example fails here: add ``tests/shapes/invalid/<local name>--<variant>.ttl``."""
+    """Adding a shape without an example fails here: add ``tests/shapes/invalid/<name>--<variant>.ttl``."""
     missing = [str(s) for s in _constraining_shapes(shapes_by_file[name]) if s not in covered]
     assert not missing, f"shapes in {name} without an example under tests/shapes/invalid/: {missing}"
 
@@ -295,7 +323,9 @@ def test_shapes_are_named(name: str, shapes_by_file: dict[str, Graph]) -> None:
     tops |= set(graph.subjects(RDF.type, SH.NodeShape)) | set(graph.subjects(RDF.type, SH.PropertyShape))
     unnamed = [shape for shape in tops if not isinstance(shape, URIRef)]
     assert not unnamed, f"{name} has {len(unnamed)} blank-node shapes; name them so reports can cite them"
-    assert not [shape for shape in tops if shape.startswith(str(FZ))], "shapes do not belong in the fz: namespace"
+    assert not [shape for shape in tops if shape.startswith(str(FZ))], (
+        "shapes do not belong in the fz: namespace"
+    )
 
 
 def test_shapes_use_core_constraints_only(shapes: Graph) -> None:
@@ -311,7 +341,9 @@ def test_shapes_graph_passes_shacl_shacl(shapes: Graph) -> None:
     import pyshacl
     from pyshacl import validate
 
-    shacl_shacl = Graph().parse(_Path(pyshacl.__file__).parent / "assets" / "shacl-shacl.ttl", format="turtle")
+    shacl_shacl = Graph().parse(
+        _Path(pyshacl.__file__).parent / "assets" / "shacl-shacl.ttl", format="turtle"
+    )
     conforms, _graph, text = validate(shapes, shacl_graph=shacl_shacl, inference="none")
     assert conforms, text
 
@@ -319,14 +351,18 @@ def test_shapes_graph_passes_shacl_shacl(shapes: Graph) -> None:
 def test_date_order_is_a_warning_not_a_violation(
     shapes: Graph, invalid_results: dict[str, list[tuple[Node, Node, Node]]]
 ) -> None:
-    """Amended versions can carry a promulgation date after the original in-force date: warn, do not refuse."""
+    """An amendment's promulgation date can fall after the first in-force date: warn, do not refuse."""
     assert shapes.value(FZSH["Legal-dateOrder"], SH.lessThanOrEquals) == FZ.dateInForce
-    results = [row for row in invalid_results["Legal-dateOrder--passed-after-in-force"] if row[1].startswith(FZSH)]
+    results = [
+        row for row in invalid_results["Legal-dateOrder--passed-after-in-force"] if row[1].startswith(FZSH)
+    ]
     assert results
     assert {severity for _, _, severity in results} == {SH.Warning}
 
 
-def test_class_constraints_follow_the_ontology_subclasses(shapes: Graph, ontology: Graph, common: Graph) -> None:
+def test_class_constraints_follow_the_ontology_subclasses(
+    shapes: Graph, ontology: Graph, common: Graph
+) -> None:
     """sh:class fz:Institution accepts a fz:LeadingGroup only because the ontology says it is one."""
     data = Graph()
     data += common

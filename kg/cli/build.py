@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from .common import data_options, load_graph, progress, write_output
+from .common import data_options, guarded_command, load_graph, progress, write_output
 
 
 @click.command("build")
@@ -28,6 +28,7 @@ from .common import data_options, load_graph, progress, write_output
 @click.option(
     "--base", default=None, help="Base IRI of the dataset's own IRIs (default https://w3id.org/fazhi/id/)."
 )
+@guarded_command
 def build_command(cases_dir: Path | None, out_dir: Path, base: str | None) -> None:
     """Build the dataset from case files and reference data.
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import sys
 import threading
 import time
@@ -47,8 +48,26 @@ def run_cli(command: click.Command, argv: list[str]) -> None:
     sys.exit(code if isinstance(code, int) else 0)
 
 
+def guarded_command(function: F) -> F:
+    """Run the command's work under the network and device guard, unless ``--allow-network`` was given."""
+
+    @functools.wraps(function)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        from ..guard import guarded
+
+        with guarded(allow_network=bool(kwargs.get("allow_network", False))):
+            return function(*args, **kwargs)
+
+    return wrapper  # type: ignore[return-value]
+
+
 def safety_options(function: F) -> F:
-    """``--allow-network``, ``--timeout`` and ``--max-bytes``: what a command may do with untrusted input."""
+    """``--allow-network``, ``--timeout`` and ``--max-bytes``: what a command may do with untrusted input.
+
+    The command's work runs under :func:`kg.guard.guarded`: no socket, URL open or device read unless
+    ``--allow-network`` is given.
+    """
+    function = guarded_command(function)
     function = click.option(
         "--max-bytes",
         type=click.IntRange(min=1),
@@ -153,7 +172,12 @@ def load_store(
         quads = []
         for path in files:
             quads.extend(
-                read_quads(path, allow_network=allow_network, max_bytes=max_bytes or DEFAULT_MAX_BYTES)
+                read_quads(
+                    path,
+                    allow_network=allow_network,
+                    max_bytes=max_bytes or DEFAULT_MAX_BYTES,
+                    rename_blank_nodes=len(files) > 1,
+                )
             )
         return from_quads(quads)
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import click
@@ -73,23 +75,39 @@ def query_command(
         raise click.UsageError("give either a QUERY (text or .rq file) or --name NAME (see kg query --list)")
     arguments = _parse_params(params)
     if name is not None:
-        named = queries.named(name)
-        text, bindings_from = named.text, named
+        text, source = queries.named(name).text, f"query {name}"
     else:
         if arguments:
             raise click.UsageError("--param goes with --name")
-        text, bindings_from = read_query(query or ""), None
-    queries.check(text, allow_network=allow_network)
+        text = read_query(query or "")
+        source = query if query and text != query else "query"
+    with _named_errors(source):
+        queries.check(text, allow_network=allow_network)
     store = load_store(data_files, dist_dir, allow_network=allow_network, max_bytes=max_bytes)
-    if bindings_from is not None:
-        result = run_with_timeout(
-            queries.run_named, store, bindings_from.name, arguments=arguments, timeout=timeout, what="query"
-        )
-    else:
-        result = run_with_timeout(
-            queries.run, store, text, allow_network=allow_network, timeout=timeout, what="query"
-        )
+    with _named_errors(source):
+        if name is not None:
+            result = run_with_timeout(
+                queries.run_named, store, name, arguments=arguments, timeout=timeout, what=source
+            )
+        else:
+            result = run_with_timeout(
+                queries.run, store, text, allow_network=allow_network, timeout=timeout, what=source
+            )
     write_output(queries.format_result(result, fmt), output)
+
+
+@contextmanager
+def _named_errors(source: str) -> Iterator[None]:
+    """Name the query file (or the named query) in the errors of its checking and running."""
+    from ..errors import InputError
+
+    try:
+        yield
+    except InputError as error:
+        message = str(error)
+        if source != "query" and not message.startswith(source):
+            message = f"{source}: {message.removeprefix('query: ')}"
+        raise type(error)(message) from None
 
 
 def _parse_params(params: tuple[str, ...]) -> dict[str, str]:

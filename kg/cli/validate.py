@@ -58,6 +58,7 @@ def validate_command(
       kg validate
       kg validate my-data.ttl --format json --fail-on warning
     """
+    from ..errors import InputError
     from ..limits import run_with_timeout
     from ..loading import DEFAULT_MAX_BYTES, read_rdf_files
     from ..validation import validate
@@ -68,10 +69,21 @@ def validate_command(
         shapes = read_rdf_files(
             shapes_files, allow_network=allow_network, max_bytes=max_bytes or DEFAULT_MAX_BYTES
         )
-    with progress("validating"):
-        report = run_with_timeout(
-            validate, graph, shapes=shapes, allow_network=allow_network, timeout=timeout, what="validation"
-        )
+    try:
+        with progress("validating"):
+            report = run_with_timeout(
+                validate,
+                graph,
+                shapes=shapes,
+                allow_network=allow_network,
+                timeout=timeout,
+                what="validation",
+            )
+    except InputError as error:
+        message = str(error)
+        if shapes_files and message.startswith("shapes:"):
+            message = ", ".join(str(path) for path in shapes_files) + message.removeprefix("shapes")
+        raise type(error)(message) from None
     rendered = {"text": report.to_text, "json": report.to_json, "turtle": report.to_turtle}[fmt]()
     write_output(rendered, None)
     if not report.conforms_at(fail_on):

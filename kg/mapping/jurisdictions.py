@@ -56,7 +56,7 @@ def _triples(jurisdiction: Jurisdiction, node: URIRef, parent: URIRef) -> list[T
 
 
 def all_jurisdiction_triples(jurisdictions: Iterable[Jurisdiction], ids: Ids | None = None) -> list[Triple]:
-    """The triples of the jurisdictions and of the country, which is always included (provinces lie within it).
+    """The triples of the jurisdictions and of the country, always included (provinces lie within it).
 
     IRIs are minted once per jurisdiction and shared: the 3,340 jurisdictions map in about 0.2 s.
     """

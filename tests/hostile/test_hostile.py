@@ -165,6 +165,7 @@ def _prepare(entry: Entry, scratch: Path, listener: Listener) -> tuple[Path, lis
         "big": str(big),
         "out": str(out),
         "outfile": str(outfile),
+        "cases": str(ROOT / "data" / "cases"),
     }
     arguments = [_fill(argument, values) for argument in entry.run]
     return project, arguments, out
