@@ -537,15 +537,23 @@ def bind_arguments(query: NamedQuery, arguments: Mapping[str, str] | None) -> di
     An argument for an IRI parameter may be a full IRI (``<…>`` or bare), a prefixed name (``id:case/x``),
     a path under the base (``case/2022-tianjin``) or just a last segment (``2022-tianjin``, ``220000``),
     which replaces the last segment of the default. An argument for a literal parameter becomes a literal of
-    the default's datatype or language.
+    the default's datatype or language. The argument ``*`` leaves the parameter unbound: the query then
+    answers for every value (every topic, every case).
     """
     bindings = dict(query.parameters)
     for key, text in (arguments or {}).items():
         if key not in query.parameters:
             declared = ", ".join(sorted(query.parameters)) or "none"
             raise InputError(f"query {query.name} has no parameter {key!r} (its parameters: {declared})")
+        if text.strip() == ANY_VALUE:
+            del bindings[key]
+            continue
         bindings[key] = _argument_term(query.name, key, query.parameters[key], text)
     return bindings
+
+
+ANY_VALUE = "*"
+"""The argument that leaves a named query's parameter unbound."""
 
 
 def _argument_term(query: str, key: str, default: Identifier, text: str) -> Identifier:

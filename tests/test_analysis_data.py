@@ -135,12 +135,8 @@ def test_entity_graph_is_keyed_by_predicate(mini):
 
 
 @pytest.fixture(scope="module")
-def bundled_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    from kg.build import dataset_graph
-
-    path = tmp_path_factory.mktemp("bundled") / "dataset.nt"
-    dataset_graph().serialize(path, format="nt", encoding="utf-8")
-    return path
+def bundled_file(built: Path) -> Path:
+    return built / "dataset.nt"
 
 
 @pytest.fixture(scope="module")

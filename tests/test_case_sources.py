@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from conftest import walk_measures
 from rdflib import RDF, Graph, URIRef
 
 from kg.terms import DEFAULT_BASE, FZ
@@ -52,16 +53,10 @@ def flat(text: str) -> str:
     return "".join(text.split())
 
 
-def measures_of(items: list[dict]) -> list[dict]:
-    found = []
-    for measure in items:
-        found.append(measure)
-        found += measures_of(measure.get("measures", []))
-    return found
 
 
 def outcomes_of(case: dict) -> list[dict]:
-    return [o for m in measures_of(case.get("measures", [])) for o in m.get("outcomes", [])]
+    return [o for m in walk_measures(case.get("measures", [])) for o in m.get("outcomes", [])]
 
 
 def spans_of(case: dict) -> list[tuple[str, dict]]:
@@ -69,7 +64,7 @@ def spans_of(case: dict) -> list[tuple[str, dict]]:
     spans = [("source", case["source"])] if "source" in case else []
     for key in ("institutions", "regulations"):
         spans += [(f"{key}/{item['id']}", item["span"]) for item in case.get(key, [])]
-    spans += [(f"measure {m['title']['zh']}", m["span"]) for m in measures_of(case.get("measures", []))]
+    spans += [(f"measure {m['title']['zh']}", m["span"]) for m in walk_measures(case.get("measures", []))]
     spans += [(f"outcome {o['reported']}", o["span"]) for o in outcomes_of(case)]
     return spans
 

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from conftest import walk_measures
 from rdflib import RDF, RDFS, SKOS, Graph, Literal, URIRef
 
 from kg.terms import DEFAULT_BASE, FZ
@@ -167,13 +168,6 @@ def test_documented_ids_exist(vocab: Graph) -> None:
     assert ids_in(vocab, "level") == {"country", "province", "prefecture", "county"}
 
 
-def walk_measures(measures: list[dict]) -> list[dict]:
-    """Measures and their sub-measures, depth first."""
-    found = []
-    for measure in measures:
-        found.append(measure)
-        found += walk_measures(measure.get("measures", []))
-    return found
 
 
 def used_ids(case: dict) -> set[tuple[str, str]]:

@@ -84,7 +84,7 @@ def adoptions_from_rows(rows: Iterable[Mapping[str, Any]]) -> AdoptionTable:
 
 def read_adoptions(source: Any) -> AdoptionTable:
     """The dataset's adoptions of regulation topics, read through the named query ``rq10-topic-diffusion``."""
-    return adoptions_from_rows(select_named(source, ADOPTION_QUERY))
+    return adoptions_from_rows(select_named(source, ADOPTION_QUERY, arguments={"topic": "*"}))
 
 
 def by_topic(table: AdoptionTable) -> dict[str, list[Adoption]]:

@@ -9,7 +9,13 @@ import click
 
 @click.group("import")
 def import_group() -> None:
-    """Import reference data (divisions of China, legislation metadata) into data/reference/."""
+    """Import reference data (divisions of China, legislation metadata) into data/reference/.
+
+    \b
+    Example:
+      kg import divisions ../shared/data/divisions
+      kg import lawrefbook ../shared/data/lawrefbook/*.sqlite3
+    """
 
 
 @import_group.command("divisions")
