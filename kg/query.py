@@ -187,7 +187,10 @@ def _refuse_update(text: str) -> None:
         raise LimitExceeded("query too deeply nested") from None
     except Exception:
         return
-    operations = sorted({_UPDATE_NAMES.get(request.name, request.name) for request in update.request})
+    requests = [r for r in dict.get(update, "request") or [] if r is not None]
+    operations = sorted({_UPDATE_NAMES.get(r.name, r.name) for r in requests})
+    if not operations:
+        return
     if "LOAD" in operations:
         raise QueryError(
             "LOAD is refused: it fetches a document into the store, and kg runs read-only queries "
@@ -205,8 +208,12 @@ def _place(error: Exception) -> str:
 
 
 def _reason(error: Exception) -> str:
-    message = str(getattr(error, "msg", "") or error)
-    return message.replace("\n", " ")
+    message = str(getattr(error, "msg", "") or error).replace("\n", " ")
+    if message.startswith("Expected {SelectQuery"):
+        return "expected a SELECT, CONSTRUCT, DESCRIBE or ASK query"
+    if message == "Expected SelectQuery":
+        return "the query does not parse from here on"
+    return message
 
 
 def _refusal(algebra: Any, allow_network: bool) -> str | None:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import walk_measures
+from helpers import walk_measures
 from rdflib import RDF, Graph, URIRef
 
 from kg.terms import DEFAULT_BASE, FZ

@@ -239,7 +239,7 @@ def test_validate_fails_on_case_without_region(tmp_path: Path, built):
 
 @pytest.mark.parametrize("fmt", ["ttl", "jsonld", "nt", "trig"])
 def test_export_formats_hold_the_same_graph(tmp_path: Path, built, fmt: str):
-    from conftest import assert_same_graph
+    from helpers import assert_same_graph
 
     from kg.loading import read_rdf
 

@@ -185,6 +185,13 @@ def test_syntax_error_reports_line_and_column() -> None:
         q.check("SELECT * WHERE {\n  ?s ?p ?o .\n FILTER(?o = ) }")
 
 
+@pytest.mark.parametrize("text", ["", "#", "PREFIX a: <http://a/>", ";"])
+def test_empty_or_headless_query_is_a_syntax_error(text: str) -> None:
+    """Regression: '#' parses as an empty update, which once crashed the update check with a TypeError."""
+    with pytest.raises(QueryError, match="expected a SELECT, CONSTRUCT, DESCRIBE or ASK query"):
+        q.check(text)
+
+
 def test_unknown_prefix_is_a_query_error() -> None:
     with pytest.raises(QueryError, match="nope"):
         q.check("SELECT * WHERE { ?s nope:p ?o }")

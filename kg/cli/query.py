@@ -23,7 +23,7 @@ from .common import data_options, load_store, write_output
     "params",
     multiple=True,
     metavar="NAME=VALUE",
-    help="A parameter of a named query, e.g. -p region=220000 (repeatable).",
+    help="A parameter of a named query, e.g. -p case=2022-jilin; -p topic=* leaves it unbound (repeatable).",
 )
 @click.option(
     "--format",

@@ -1,0 +1,43 @@
+"""Helpers shared by the tests (imported as ``from helpers import …``)."""
+
+from __future__ import annotations
+
+
+def walk_measures(measures: list[dict]) -> list[dict]:
+    """Measures of a parsed case file and their sub-measures, depth first."""
+    found = []
+    for measure in measures:
+        found.append(measure)
+        found += walk_measures(measure.get("measures", []))
+    return found
+
+
+def assert_same_graph(actual, expected) -> None:
+    """Assert two graphs are isomorphic, printing a sample of the difference on failure.
+
+    Without blank nodes isomorphism is equality of the triple sets, which is checked directly (rdflib's
+    canonicalisation takes minutes on the whole dataset); with blank nodes ``rdflib.compare.isomorphic``
+    decides.
+    """
+    from rdflib import BNode
+    from rdflib.compare import graph_diff, isomorphic, to_isomorphic
+
+    def has_blank(graph) -> bool:
+        return any(isinstance(term, BNode) for triple in graph for term in triple)
+
+    if not has_blank(actual) and not has_blank(expected):
+        left, right = set(actual), set(expected)
+        if left != right:
+            only_left = sorted(left - right)[:10]
+            only_right = sorted(right - left)[:10]
+            message = f"graphs differ; only in actual: {only_left}; only in expected: {only_right}"
+            raise AssertionError(message)
+        return
+    if not isomorphic(actual, expected):
+        _, only_left, only_right = graph_diff(to_isomorphic(actual), to_isomorphic(expected))
+        raise AssertionError(
+            "graphs are not isomorphic; only in actual:\n"
+            + only_left.serialize(format="nt")
+            + "\nonly in expected:\n"
+            + only_right.serialize(format="nt")
+        )
