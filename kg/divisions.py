@@ -30,15 +30,13 @@ The table is the key for every region and jurisdiction code in the project. ``re
 from __future__ import annotations
 
 import csv
-import os
 import re
-import tempfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from kg.errors import InputError, OutputError
+from kg.errors import InputError
 
 LEVELS = ("country", "province", "prefecture", "county")
 """Jurisdiction levels, top down; the ids of the ``level`` concept scheme."""
@@ -305,22 +303,10 @@ def table_text(jurisdictions: Iterable[Jurisdiction]) -> str:
 
 
 def write_table(jurisdictions: Iterable[Jurisdiction], path: Path) -> None:
-    """Write ``jurisdictions.tsv`` atomically: a temporary file in the same folder, then ``os.replace``."""
-    text = table_text(jurisdictions)
-    path = Path(path)
-    temporary: str | None = None
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as out:
-            out.write(text)
-        os.replace(temporary, path)
-        temporary = None
-    except OSError as error:
-        raise OutputError(f"{path}: cannot write ({error.strerror}); choose a writable file path") from None
-    finally:
-        if temporary is not None:
-            Path(temporary).unlink(missing_ok=True)
+    """Write ``jurisdictions.tsv`` atomically: a temporary file in the same folder, then a rename."""
+    from kg.publish import write_file
+
+    write_file(Path(path), table_text(jurisdictions).encode("utf-8"))
 
 
 def default_table_path() -> Path:

@@ -20,10 +20,8 @@ The jurisdiction resolver works on titles alone and is shared with text extracti
 from __future__ import annotations
 
 import hashlib
-import os
 import re
 import sqlite3
-import tempfile
 import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Sequence
@@ -32,7 +30,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from kg.errors import InputError, OutputError
+from kg.errors import InputError
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -648,21 +646,10 @@ def _merge(records: list[LawRecord], report: ImportReport) -> list[LawRecord]:
 
 
 def write_text_atomically(text: str, path: Path) -> None:
-    """Write a file through a temporary file in the same folder and ``os.replace``: never half a file."""
-    temporary: str | None = None
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as out:
-            out.write(text)
-        os.chmod(temporary, 0o644)  # mkstemp makes 0600; the table is shipped data, readable by all
-        os.replace(temporary, path)
-        temporary = None
-    except OSError as error:
-        raise OutputError(f"{path}: cannot write ({error.strerror}); choose a writable folder") from None
-    finally:
-        if temporary is not None:
-            Path(temporary).unlink(missing_ok=True)
+    """Write a file through a temporary file in the same folder and a rename: never half a file."""
+    from kg.publish import write_file
+
+    write_file(path, text.encode("utf-8"))
 
 
 def collect_records(paths: Sequence[Path], table: JurisdictionTable) -> tuple[list[LawRecord], ImportReport]:

@@ -35,28 +35,15 @@ def all_prefixes(base: str = DEFAULT_BASE) -> dict[str, str]:
 def sorted_quads(graph: Iterable[tuple[Any, Any, Any]]) -> list[pyoxigraph.Quad]:
     """A graph's triples (an rdflib graph or any iterable of rdflib-term triples) as sorted Oxigraph quads."""
     import pyoxigraph
-    from rdflib import BNode, Literal, URIRef
+
+    from .store import to_oxigraph
 
     nodes: dict[Any, Any] = {}
 
     def convert(term: Any) -> Any:
         found = nodes.get(term)
-        if found is not None:
-            return found
-        if isinstance(term, URIRef):
-            found = pyoxigraph.NamedNode(str(term))
-        elif isinstance(term, BNode):
-            found = pyoxigraph.BlankNode(str(term))
-        elif isinstance(term, Literal):
-            if term.language:
-                found = pyoxigraph.Literal(str(term), language=term.language)
-            elif term.datatype is not None:
-                found = pyoxigraph.Literal(str(term), datatype=pyoxigraph.NamedNode(str(term.datatype)))
-            else:
-                found = pyoxigraph.Literal(str(term))
-        else:
-            raise TypeError(f"cannot serialise {term!r}")
-        nodes[term] = found
+        if found is None:
+            found = nodes[term] = to_oxigraph(term)
         return found
 
     quads = [pyoxigraph.Quad(convert(s), convert(p), convert(o)) for s, p, o in graph]

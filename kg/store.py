@@ -85,35 +85,18 @@ def to_rdflib(term: Any) -> Identifier:
 
 
 def to_rdflib_converter() -> Any:
-    """A function turning pyoxigraph terms into rdflib terms, caching IRIs (a result repeats them)."""
-    import pyoxigraph
-    from rdflib import BNode, Literal, URIRef
+    """A function turning pyoxigraph terms (or None, an unbound variable) into rdflib terms, as written.
 
-    iris: dict[str, URIRef] = {}
+    The conversion itself is :func:`kg.loading.term_converter`, the one the loading path uses.
+    """
+    from .loading import term_converter
 
-    def iri(value: str) -> URIRef:
-        found = iris.get(value)
-        if found is None:
-            found = iris[value] = URIRef(value)
-        return found
+    convert = term_converter()
 
-    def convert(term: Any) -> Any:
-        if isinstance(term, pyoxigraph.NamedNode):
-            return iri(term.value)
-        if isinstance(term, pyoxigraph.Literal):
-            if term.language:
-                return Literal(term.value, lang=term.language, normalize=False)
-            datatype = term.datatype.value
-            if datatype == XSD_STRING:
-                return Literal(term.value, normalize=False)
-            return Literal(term.value, datatype=iri(datatype), normalize=False)
-        if isinstance(term, pyoxigraph.BlankNode):
-            return BNode(term.value)
-        if term is None:
-            return None
-        raise InputError(f"RDF-star triple terms are not supported: {term}")
+    def convert_or_none(term: Any) -> Any:
+        return None if term is None else convert(term)
 
-    return convert
+    return convert_or_none
 
 
 def to_oxigraph(term: Identifier) -> Any:

@@ -369,16 +369,40 @@ def _validate(data: Graph) -> list[tuple[str, str]]:
     )
 
 
-def test_shape_examples() -> None:
-    assert _validate(Graph().parse(EXAMPLES / "legislation-valid.ttl")) == []
-    assert _validate(Graph().parse(EXAMPLES / "legislation-invalid.ttl")) == [
-        (ID + "jurisdiction/370000", "JudicialKind-jurisdiction"),  # a judicial interpretation of a province
-        (ID + "jurisdiction/370000", "NationalKind-jurisdiction"),  # a law of a province
-        (ID + "jurisdiction/370200", "Implements-national"),  # implements a city regulation
-        (ID + "jurisdiction/CN", "LocalKind-jurisdiction"),  # a local regulation of the country
-        (ID + "regulation/CN/888888888888", "JudicialKind-class"),  # a judicial interpretation typed
-        (ID + "regulation/CN/888888888888", "JudicialKind-notRegulation"),  # as fz:Regulation
-    ]
+def _shape_examples() -> list[Path]:
+    """The invalid examples (tests/shapes/invalid/<shape>--<variant>.ttl) named for a legislation shape."""
+    names = {str(s).rsplit("#", 1)[-1] for s in Graph().parse(SHAPES).subjects() if isinstance(s, URIRef)}
+    return sorted(p for p in (EXAMPLES / "invalid").glob("*.ttl") if p.stem.split("--")[0] in names)
+
+
+def test_every_legislation_shape_has_examples() -> None:
+    """tests/test_shapes.py checks each example fails on its shape only; here: that they are there."""
+    assert len(_shape_examples()) >= 9
+
+
+@pytest.mark.parametrize("path", _shape_examples(), ids=lambda p: p.stem)
+def test_report_names_the_offending_node(path: Path) -> None:
+    """``kg validate`` names the document (or jurisdiction) at fault, not only the kind concept it has.
+
+    Each result's focus node or value node is a node the example defines; and a result about a kind concept
+    has the document as its value, never a jurisdiction of the background.
+    """
+    from kg.validation import validate
+
+    example = Graph().parse(path)
+    own = set(example.subjects())
+    data = Graph().parse(EXAMPLES / "common.ttl")
+    data += example
+    report = Graph().parse(data=validate(data, shapes=Graph().parse(SHAPES)).to_turtle(), format="turtle")
+    results = list(report.objects(None, SH.result))
+    assert results, f"{path.name} should fail"
+    for result in results:
+        focus, value = report.value(result, SH.focusNode), report.value(result, SH.value)
+        assert focus in own or value in own, (
+            f"{path.name}: the result on {focus} names no node of the example"
+        )
+        if focus not in own:
+            assert (value, RDF.type, None) in example and (value, FZ.regulationKind, None) in example
 
 
 def test_imported_data_has_no_violations(graph) -> None:

@@ -5,7 +5,9 @@ notice) loaded with every example; ``valid/*.ttl`` must conform to every shapes 
 ``invalid/<name>--<variant>.ttl`` must fail on the shape whose local name is ``<name>`` (in any shapes file)
 and on no other shape of that file.
 Invalid examples are validated together in one pyshacl run, for speed: each file's nodes are renamed apart so
-that files cannot affect one another.
+that files cannot affect one another. A result belongs to the example that defines its focus node or, when the
+focus node is background (a kind concept that the legislation shapes target), its value node: that value is
+then the example's offending document. Only top-level results count, as in ``kg validate``'s report.
 """
 
 from __future__ import annotations
@@ -95,16 +97,21 @@ def _run(data: Graph, shapes: Graph, ontology: Graph | None) -> Graph:
 
 
 def _results(report: Graph) -> list[tuple[Node, Node, Node]]:
-    """(focus node, source shape, severity) of every result, sorted."""
-    rows = [
+    """(focus node, source shape, severity) of every top-level result, sorted."""
+    return sorted((focus, shape, severity) for focus, _value, shape, severity in _result_rows(report))
+
+
+def _result_rows(report: Graph) -> list[tuple[Node, Node | None, Node, Node]]:
+    """(focus node, value node, source shape, severity) of every top-level result (not the sh:detail ones)."""
+    return [
         (
             report.value(result, SH.focusNode),
+            report.value(result, SH.value),
             report.value(result, SH.sourceShape),
             report.value(result, SH.resultSeverity),
         )
-        for result in report.subjects(RDF.type, SH.ValidationResult)
+        for result in report.objects(None, SH.result)
     ]
-    return sorted(rows)
 
 
 def _constraining_shapes(shapes: Graph) -> list[URIRef]:
@@ -201,9 +208,10 @@ def invalid_results(
         data += graph
         owner.update({new: path.stem for new in renamed.values()})
     grouped: dict[str, list[tuple[Node, Node, Node]]] = defaultdict(list)
-    for focus, shape, severity in _results(_run(data, shapes, ontology)):
-        if focus in owner:
-            grouped[owner[focus]].append((focus, shape, severity))
+    for focus, value, shape, severity in _result_rows(_run(data, shapes, ontology)):
+        example = owner.get(focus) or owner.get(value)
+        if example is not None:
+            grouped[example].append((focus, shape, severity))
     return grouped
 
 

@@ -12,7 +12,7 @@ from typing import Any
 import click
 
 from ..analysis.tables import FORMATS, Table, render, rows_of
-from .common import data_options, load_store, progress, write_output
+from .common import data_options, format_option, load_store, progress, write_output
 
 KINDS = ("mechanism", "institution-kind", "field", "topic")
 GRAPH_NAMES = (
@@ -28,14 +28,7 @@ GRAPH_NAMES = (
 
 
 def _format_option(function: Callable[..., Any]) -> Callable[..., Any]:
-    return click.option(
-        "--format",
-        "fmt",
-        type=click.Choice(FORMATS),
-        default="text",
-        show_default=True,
-        help="How to print the table.",
-    )(function)
+    return format_option(tuple(FORMATS), default="text", help="How to print the table.")(function)
 
 
 def _by_option(default: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:

@@ -6,7 +6,15 @@ from pathlib import Path
 
 import click
 
-from .common import data_options, guarded_command, load_graph, progress, write_output
+from .common import (
+    data_options,
+    format_option,
+    guarded_command,
+    load_graph,
+    output_option,
+    progress,
+    write_output,
+)
 
 
 @click.command("build")
@@ -49,20 +57,8 @@ def build_command(cases_dir: Path | None, out_dir: Path, base: str | None) -> No
 
 
 @click.command("export")
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["ttl", "jsonld", "nt", "trig"]),
-    required=True,
-    help="The serialisation to write.",
-)
-@click.option(
-    "-o",
-    "--output",
-    type=click.Path(path_type=Path, dir_okay=False),
-    default=None,
-    help="Write to this file instead of stdout.",
-)
+@format_option(("ttl", "jsonld", "nt", "trig"), default=None, help="The serialisation to write.")
+@output_option
 @data_options
 def export_command(
     fmt: str,

@@ -89,6 +89,30 @@ def safety_options(function: F) -> F:
     return function
 
 
+def output_option(function: F) -> F:
+    """``-o/--output FILE``: write there (atomically) instead of stdout."""
+    return click.option(
+        "-o",
+        "--output",
+        type=click.Path(path_type=Path, dir_okay=False),
+        default=None,
+        help="Write to this file instead of stdout.",
+    )(function)
+
+
+def format_option(choices: tuple[str, ...], *, default: str | None, help: str) -> Callable[[F], F]:
+    """``--format`` with the given choices; required when there is no default."""
+    return click.option(
+        "--format",
+        "fmt",
+        type=click.Choice(choices),
+        default=default,
+        required=default is None,
+        show_default=default is not None,
+        help=help,
+    )
+
+
 def data_options(function: F) -> F:
     """``--data FILE`` (repeatable) and ``--dist DIR``: which RDF the command reads."""
     function = click.option(

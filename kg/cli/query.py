@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from .common import data_options, load_store, write_output
+from .common import data_options, format_option, load_store, output_option, write_output
 
 
 @click.command("query")
@@ -25,21 +25,12 @@ from .common import data_options, load_store, write_output
     metavar="NAME=VALUE",
     help="A parameter of a named query, e.g. -p case=2022-jilin; -p topic=* leaves it unbound (repeatable).",
 )
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["table", "csv", "tsv", "json"]),
+@format_option(
+    ("table", "csv", "tsv", "json"),
     default="table",
-    show_default=True,
     help="How to print the results (json: SPARQL 1.1 Query Results JSON).",
 )
-@click.option(
-    "-o",
-    "--output",
-    type=click.Path(path_type=Path, dir_okay=False),
-    default=None,
-    help="Write to this file instead of stdout.",
-)
+@output_option
 @data_options
 def query_command(
     query: str | None,
@@ -121,21 +112,12 @@ def _parse_params(params: tuple[str, ...]) -> dict[str, str]:
 
 
 @click.command("stats")
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["text", "json", "markdown"]),
+@format_option(
+    ("text", "json", "markdown"),
     default="text",
-    show_default=True,
     help="How to print the statistics (json: the documented stable form).",
 )
-@click.option(
-    "-o",
-    "--output",
-    type=click.Path(path_type=Path, dir_okay=False),
-    default=None,
-    help="Write to this file instead of stdout.",
-)
+@output_option
 @data_options
 def stats_command(
     fmt: str,
