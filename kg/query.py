@@ -531,11 +531,54 @@ def run_named(
 ) -> QueryResult:
     """Run the named query ``name``; ``arguments`` (text, by parameter name) replace parameter defaults.
 
+    An argument for an IRI parameter may also be a node's label (``-p topic=优化营商环境条例``): it is looked
+    up among the nodes of the default's kind. An IRI that names nothing in the data is an error, not an
+    empty answer.
+
     :raises UnknownQueryError: no such query.
-    :raises InputError: an argument the query does not declare, or one that is not a valid value.
+    :raises InputError: an argument the query does not declare, one that is not a valid value, or one that
+        names nothing in the data.
     """
+    from rdflib import URIRef
+
     query = named(name)
-    return run(source, query.text, bindings=bind_arguments(query, arguments), timeout=timeout)
+    resolved = dict(arguments or {})
+    for key, text in resolved.items():
+        default = query.parameters.get(key)
+        if isinstance(default, URIRef) and text.strip() != ANY_VALUE and not text.isascii():
+            resolved[key] = str(_node_by_label(source, query.name, key, default, text.strip()))
+    bindings = bind_arguments(query, resolved)
+    for key in resolved:
+        node = bindings.get(key)
+        if isinstance(node, URIRef) and not _exists(source, node):
+            raise InputError(f"query {query.name}: {key}={resolved[key]!r} names nothing in the data")
+    return run(source, query.text, bindings=bindings, timeout=timeout)
+
+
+_BY_LABEL = """SELECT DISTINCT ?node ?text ?kind WHERE {
+  ?node <http://www.w3.org/2000/01/rdf-schema#label>|<http://www.w3.org/2004/02/skos/core#prefLabel> ?label .
+  FILTER (STR(?label) = ?text && STRSTARTS(STR(?node), ?kind))
+}"""
+
+_EXISTS = "SELECT ?node WHERE { ?node ?p ?o } LIMIT 1"
+
+
+def _node_by_label(source: Any, query: str, key: str, default: Identifier, text: str) -> Identifier:
+    """The one node of the default's kind (same IRI path) labelled ``text``."""
+    from rdflib import Literal, URIRef
+
+    kind = str(default).rsplit("/", 1)[0] + "/"
+    rows = run(source, _BY_LABEL, bindings={"text": Literal(text), "kind": Literal(kind)}).rows
+    nodes = sorted(str(row["node"]) for row in rows)
+    if not nodes:
+        raise InputError(f"query {query}: {key}={text!r}: no node under {kind} has this label")
+    if len(nodes) > 1:
+        raise InputError(f"query {query}: {key}={text!r} is the label of several nodes: {', '.join(nodes)}")
+    return URIRef(nodes[0])
+
+
+def _exists(source: Any, node: Identifier) -> bool:
+    return bool(run(source, _EXISTS, bindings={"node": node}).rows)
 
 
 def bind_arguments(query: NamedQuery, arguments: Mapping[str, str] | None) -> dict[str, Identifier]:

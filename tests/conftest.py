@@ -42,3 +42,12 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def built_dataset(built: Path) -> Path:
     """The built dataset's Turtle file."""
     return built / "dataset.ttl"
+
+
+@pytest.fixture(scope="session")
+def bundled_store(built: Path):
+    """The built dataset in a query store, shared by every test that queries the bundled data."""
+    from kg.loading import read_quads
+    from kg.store import from_quads
+
+    return from_quads(read_quads(built / "dataset.nt"))

@@ -294,3 +294,87 @@ def test_cli_plot_writes_three_pngs(bundled_file: Path, tmp_path: Path):
     assert code == 0, output
     for name in ("region-mechanism.png", "leaders.png", "adoption-timeline.png"):
         assert (tmp_path / name).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert (tmp_path / "region-mechanism.png").stat().st_size < 300_000
+
+
+def crossing_incidence():
+    from kg.analysis.graphs import Incidence
+
+    members = {
+        "r:a": frozenset({"f:a1", "f:a2", "f:ab"}),
+        "r:b": frozenset({"f:ab", "f:b1", "f:bc"}),
+        "r:c": frozenset({"f:bc", "f:c1"}),
+    }
+    labels = {"r:a": "A", "r:b": "C", "r:c": "B"}  # label order puts the hub r:b last
+    return Incidence(
+        members, dict.fromkeys(("f:a1", "f:a2", "f:ab", "f:b1", "f:bc", "f:c1"), "mechanism"), labels
+    )
+
+
+def test_region_layout_groups_features_by_their_regions_without_crossings():
+    from kg.analysis.plots import _crossings, _edges, _groups_for, region_layout
+
+    data = crossing_incidence()
+    by_label = sorted(data.members, key=data.label)
+    assert _crossings(_edges(_groups_for(data, by_label), by_label)) > 0
+    layout = region_layout(data)
+    assert layout.regions == ("r:a", "r:b", "r:c")
+    assert [(g.regions, g.features) for g in layout.groups] == [
+        (("r:a",), ("f:a1", "f:a2")),
+        (("r:a", "r:b"), ("f:ab",)),
+        (("r:b",), ("f:b1",)),
+        (("r:b", "r:c"), ("f:bc",)),
+        (("r:c",), ("f:c1",)),
+    ]
+    assert [g.shared for g in layout.groups] == [False, True, False, True, False]
+    assert _crossings(_edges(layout.groups, layout.regions)) == 0
+
+
+def test_timeline_labels_join_adopters_of_one_day():
+    import datetime as dt
+
+    from kg.analysis.diffusion import Adoption, adoption_table, timeline
+    from kg.analysis.plots import timeline_labels
+
+    day, later = dt.date(2021, 3, 1), dt.date(2021, 5, 1)
+    table = adoption_table(
+        [Adoption("t", "j:1", day), Adoption("t", "j:2", day), Adoption("t", "j:3", later)],
+        {"j:1": "甲市", "j:2": "乙市", "j:3": "丙市"},
+    )
+    labels = timeline_labels(timeline(table, "t"))
+    assert [(row.cumulative, text) for row, text in labels] == [
+        (2, "甲市、乙市 2021-03-01"),
+        (3, "丙市 2021-05-01"),
+    ]
+
+
+def test_figures_are_byte_identical_when_drawn_twice(tmp_path: Path):
+    pytest.importorskip("matplotlib")
+    import datetime as dt
+
+    from kg.analysis.diffusion import Adoption, LeadTie, adoption_table, timeline
+    from kg.analysis.plots import cjk_font, plot_leaders, plot_region_features, plot_timeline
+
+    font = cjk_font()
+    table = adoption_table(
+        [Adoption("t", j, dt.date(2020, 1, 1 + i)) for i, j in enumerate(("j:1", "j:2", "j:3"))],
+        {"j:1": "甲市", "j:2": "乙市", "j:3": "丙市"},
+    )
+    ties = [
+        LeadTie("j:1", "j:2", 5, "horizontal", "same-level"),
+        LeadTie("j:2", "j:3", 2, "vertical", "down"),
+        LeadTie("j:1", "j:3", 1, "horizontal", "same-level"),
+    ]
+    drawn = []
+    for copy in ("one", "two"):
+        folder = tmp_path / copy
+        drawn.append(
+            [
+                plot_region_features(crossing_incidence(), folder / "r.png", title="r", font=font),
+                plot_leaders(ties, table, folder / "l.png", title="l", top=2, font=font),
+                plot_timeline(timeline(table, "t"), folder / "t.png", title="t", font=font),
+            ]
+        )
+    for first, second in zip(*drawn, strict=True):
+        assert first.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+        assert first.read_bytes() == second.read_bytes()

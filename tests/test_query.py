@@ -326,8 +326,16 @@ def test_rq08_lists_the_region_without_text(store: pyoxigraph.Store) -> None:
 def test_rq11_says_so_when_a_node_has_no_span(store: pyoxigraph.Store) -> None:
     rows = q.run_named(store, "rq11-provenance", arguments={"node": "case/2022-beijing/measure/1.1"}).rows
     assert [str(row["note"]) for row in rows] == ["no source span recorded for this node"]
-    rows = q.run_named(store, "rq11-provenance", arguments={"node": "case/nowhere"}).rows
-    assert [str(row["note"]) for row in rows] == ["no such node in the dataset"]
+    with pytest.raises(InputError, match="names nothing in the data"):
+        q.run_named(store, "rq11-provenance", arguments={"node": "case/nowhere"})
+
+
+def test_a_topic_argument_may_be_its_label(bundled_store: pyoxigraph.Store) -> None:
+    """Regression: a topic given by label became the IRI id:topic/<label> and answered nothing."""
+    rows = q.run_named(bundled_store, "rq10-topic-diffusion", arguments={"topic": "优化营商环境条例"}).rows
+    assert rows and {str(row["topicLabel"]) for row in rows} == {"优化营商环境条例"}
+    with pytest.raises(InputError, match="no node under"):
+        q.run_named(bundled_store, "rq10-topic-diffusion", arguments={"topic": "不存在的条例"})
 
 
 def test_injection_through_an_iri_argument_is_refused(store: pyoxigraph.Store) -> None:
@@ -450,10 +458,8 @@ def test_unknown_format_is_an_input_error(store: pyoxigraph.Store) -> None:
 
 
 @pytest.fixture(scope="module")
-def dataset() -> pyoxigraph.Store:
-    from kg.build import dataset_graph
-
-    return kstore.from_graph(dataset_graph())
+def dataset(bundled_store: pyoxigraph.Store) -> pyoxigraph.Store:
+    return bundled_store
 
 
 @pytest.mark.parametrize("name", MINE)

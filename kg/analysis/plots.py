@@ -45,6 +45,7 @@ FONT_HINT = (
     "fonts-wqy-microhei) or point KG_CJK_FONT to a .ttf/.ttc/.otf file"
 )
 COLOURS = {"vertical": "#c0392b", "horizontal": "#2471a3"}
+HIGHLIGHT = {"boxstyle": "round,pad=0.15", "fc": "#fff3b0", "ec": "none"}
 
 
 class PlotUnavailable(InputError):
@@ -101,10 +102,10 @@ def _style(font: str | None) -> Iterator[None]:
         yield
 
 
-def _save(figure: Any, path: Path) -> Path:
+def _save(figure: Any, path: Path, *, dpi: int = 110) -> Path:
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        figure.savefig(path, dpi=110, bbox_inches="tight", metadata={"Software": None})
+        figure.savefig(path, dpi=dpi, bbox_inches="tight", metadata={"Software": None})
     except OSError as error:
         raise OutputError(
             f"{path}: cannot write the figure ({error.strerror}); choose a writable folder"
@@ -112,44 +113,166 @@ def _save(figure: Any, path: Path) -> Path:
     return path
 
 
-def plot_region_features(data: Incidence, path: Path, *, title: str, font: str | None = None) -> Path:
-    """Regions on the left, their features on the right, a line for each region having a feature."""
-    _matplotlib()
-    from matplotlib.figure import Figure
+@dataclass(frozen=True)
+class FeatureGroup:
+    """Features used by exactly the same regions (``regions`` in layout order)."""
+
+    regions: tuple[str, ...]
+    features: tuple[str, ...]
+
+    @property
+    def shared(self) -> bool:
+        return len(self.regions) > 1
+
+
+@dataclass(frozen=True)
+class BipartiteLayout:
+    """Regions top to bottom, and their features grouped by the set of regions using them."""
+
+    regions: tuple[str, ...]
+    groups: tuple[FeatureGroup, ...]
+
+
+def _crossings(edges: Sequence[tuple[int, int]]) -> int:
+    return sum((a[0] - b[0]) * (a[1] - b[1]) < 0 for i, a in enumerate(edges) for b in edges[i + 1 :])
+
+
+def _groups_for(data: Incidence, regions: Sequence[str]) -> tuple[FeatureGroup, ...]:
+    """Feature groups in barycentre order, so lines from regions in order fan out without crossing."""
+    rank = {r: i for i, r in enumerate(regions)}
+    users: dict[str, list[str]] = {}
+    for region in regions:
+        for feature in data.members[region]:
+            users.setdefault(feature, []).append(region)
+    by_set: dict[tuple[str, ...], list[str]] = {}
+    for feature, using in users.items():
+        by_set.setdefault(tuple(using), []).append(feature)
+    keys = sorted(by_set, key=lambda k: (sum(rank[r] for r in k) / len(k), [rank[r] for r in k]))
+    return tuple(FeatureGroup(k, tuple(sorted(by_set[k], key=lambda f: (data.label(f), f)))) for k in keys)
+
+
+def _edges(groups: Sequence[FeatureGroup], regions: Sequence[str]) -> list[tuple[int, int]]:
+    rank = {r: i for i, r in enumerate(regions)}
+    position = 0
+    edges = []
+    for group in groups:
+        for _ in group.features:
+            edges.extend((rank[r], position) for r in group.regions)
+            position += 1
+    return edges
+
+
+def region_layout(data: Incidence, *, exhaustive: int = 5) -> BipartiteLayout:
+    """The region order with the fewest crossing lines, ties broken by label (every order is tried for at
+    most ``exhaustive`` regions, beyond that label order is kept: the tries grow factorially); features
+    grouped by who uses them, each group in label order."""
+    from itertools import permutations
 
     regions = sorted(data.members, key=lambda r: (data.label(r), r))
-    features = sorted(
-        data.features(), key=lambda f: (-sum(f in fs for fs in data.members.values()), data.label(f), f)
-    )
-    rows = max(len(regions), len(features), 1)
+    if len(regions) <= exhaustive:
+        regions = list(
+            min(permutations(regions), key=lambda order: _crossings(_edges(_groups_for(data, order), order)))
+        )
+    return BipartiteLayout(tuple(regions), _groups_for(data, regions))
+
+
+def _group_caption(data: Incidence, group: FeatureGroup) -> str:
+    names = " + ".join(data.label(r) for r in group.regions)
+    return f"{names} 共有" if group.shared else f"{names} 独有"
+
+
+def plot_region_features(data: Incidence, path: Path, *, title: str, font: str | None = None) -> Path:
+    """Regions on the left, their features on the right grouped by the regions using them, a line for each
+    region having a feature; features shared by several regions are drawn bold."""
+    _matplotlib()
+    from matplotlib.figure import Figure
+    from matplotlib.lines import Line2D
+
+    layout = region_layout(data)
+    palette = {r: f"C{i % 10}" for i, r in enumerate(layout.regions)}
+    gap = 0.8
+    rows = sum(len(g.features) for g in layout.groups) + gap * max(len(layout.groups) - 1, 0)
+    y: dict[str, float] = {}
+    cursor = 0.0
+    for group in layout.groups:
+        for feature in group.features:
+            y[feature] = -cursor
+            cursor += 1
+        cursor += gap
+    for region in layout.regions:
+        mine = [y[f] for f in data.members[region]]
+        y[region] = sum(mine) / len(mine) if mine else 0.0
     with _style(font):
-        figure = Figure(figsize=(8, max(3.0, 0.28 * rows + 1)))
+        figure = Figure(figsize=(6.4, 0.19 * max(rows, 6) + 1.1))
         ax = figure.add_subplot()
-        place = {r: (0.0, 1 - (i + 0.5) / len(regions)) for i, r in enumerate(regions)}
-        place.update({f: (1.0, 1 - (i + 0.5) / max(len(features), 1)) for i, f in enumerate(features)})
-        palette = [f"C{i % 10}" for i in range(len(regions))]
-        for colour, region in zip(palette, regions, strict=True):
-            for feature in data.members[region]:
-                (x0, y0), (x1, y1) = place[region], place[feature]
-                ax.plot([x0, x1], [y0, y1], color=colour, alpha=0.45, linewidth=1)
-        for colour, region in zip(palette, regions, strict=True):
-            ax.scatter(*place[region], s=90, color=colour, zorder=3)
+        for group in layout.groups:
+            for feature in group.features:
+                for region in group.regions:
+                    ax.plot(
+                        [0, 1],
+                        [y[region], y[feature]],
+                        color=palette[region],
+                        alpha=0.9 if group.shared else 0.4,
+                        linewidth=2.4 if group.shared else 0.8,
+                        solid_capstyle="butt",
+                    )
+        for region in layout.regions:
+            ax.scatter(0, y[region], s=110, color=palette[region], zorder=3)
+            ax.text(-0.04, y[region], data.label(region), ha="right", va="center", fontsize=11)
+        for group in layout.groups:
+            colour = "#222222" if group.shared else palette[group.regions[0]]
+            for feature in group.features:
+                ax.scatter(1, y[feature], s=45 if group.shared else 18, color=colour, zorder=3)
+                ax.text(
+                    1.04,
+                    y[feature],
+                    data.label(feature),
+                    ha="left",
+                    va="center",
+                    fontweight="bold" if group.shared else "normal",
+                    bbox=HIGHLIGHT if group.shared else None,
+                )
+            top, bottom = y[group.features[0]], y[group.features[-1]]
+            ax.plot([1.78, 1.78], [top + 0.3, bottom - 0.3], color="#999999", linewidth=1)
             ax.text(
-                place[region][0] - 0.03,
-                place[region][1],
-                data.label(region),
-                ha="right",
+                1.81,
+                (top + bottom) / 2,
+                _group_caption(data, group),
+                ha="left",
                 va="center",
-                fontsize=11,
+                fontsize=8,
+                color="#555555",
+                fontweight="bold" if group.shared else "normal",
             )
-        for feature in features:
-            ax.scatter(*place[feature], s=25, color="#555555", zorder=3)
-            ax.text(1.03, place[feature][1], data.label(feature), ha="left", va="center")
-        ax.set_xlim(-0.6, 1.9)
-        ax.set_ylim(0, 1)
+        ax.legend(
+            handles=[
+                Line2D([], [], color="#555555", linewidth=0.8, alpha=0.6, label="一地独有 one region only"),
+                Line2D([], [], color="#555555", linewidth=2.4, label="多地共有 shared by regions"),
+            ],
+            loc="upper left",
+            frameon=False,
+            fontsize=8,
+        )
+        ax.set_xlim(-0.45, 2.35)
+        ax.set_ylim(-rows + 0.2, 0.8)
         ax.set_axis_off()
         ax.set_title(title)
-        return _save(figure, path)
+        return _save(figure, path, dpi=110)
+
+
+def _bezier(
+    start: tuple[float, float], end: tuple[float, float], bend: float, t: float
+) -> tuple[float, float]:
+    """A point of the quadratic curve from ``start`` to ``end`` bowed ``bend`` of its length to the right."""
+    (x0, y0), (x1, y1) = start, end
+    cx, cy = (x0 + x1) / 2 + bend * (y1 - y0), (y0 + y1) / 2 - bend * (x1 - x0)
+    u = 1 - t
+    return (u * u * x0 + 2 * u * t * cx + t * t * x1, u * u * y0 + 2 * u * t * cy + t * t * y1)
+
+
+def _weight_key(lowest: int, highest: int) -> list[int]:
+    """Up to three weights spanning the drawn ones, for the legend."""
+    return sorted({lowest, (lowest + highest) // 2, highest})
 
 
 def plot_leaders(
@@ -161,7 +284,11 @@ def plot_leaders(
     top: int = 40,
     font: str | None = None,
 ) -> Path:
-    """The ``top`` heaviest leader → follower ties on a circle; width by weight, colour by tie kind."""
+    """The ``top`` heaviest leader → follower ties on a circle; width by weight, colour by tie kind.
+
+    Arrowheads sit mid-curve so they do not pile up on the busiest followers; the subtitle says how many
+    of the ties are drawn.
+    """
     _matplotlib()
     import math
 
@@ -171,43 +298,111 @@ def plot_leaders(
     chosen = sorted(ties, key=lambda t: (-t.weight, t.leader, t.follower))[:top]
     nodes = sorted({n for t in chosen for n in (t.leader, t.follower)}, key=lambda n: (table.label(n), n))
     place = {
-        n: (math.cos(2 * math.pi * i / len(nodes)), math.sin(2 * math.pi * i / len(nodes)))
+        n: (
+            math.cos(math.pi / 2 - 2 * math.pi * i / len(nodes)),
+            math.sin(math.pi / 2 - 2 * math.pi * i / len(nodes)),
+        )
         for i, n in enumerate(nodes)
     }
-    heaviest = max((t.weight for t in chosen), default=1)
+    lowest = min((t.weight for t in chosen), default=1)
+    highest = max((t.weight for t in chosen), default=1)
+
+    def width(weight: int) -> float:
+        return 0.5 + 5.0 * (weight - lowest) / max(highest - lowest, 1)
+
     with _style(font):
         figure = Figure(figsize=(8, 8))
         ax = figure.add_subplot()
-        for tie in chosen:
+        for tie in sorted(chosen, key=lambda t: (t.weight, t.leader, t.follower)):
+            start, end = place[tie.leader], place[tie.follower]
+            trim = min(0.3, 0.07 / math.dist(start, end))
+            curve = [_bezier(start, end, 0.12, trim + (1 - 2 * trim) * k / 32) for k in range(33)]
+            colour = COLOURS[tie.tie]
+            ax.plot(
+                *zip(*curve, strict=True),
+                color=colour,
+                alpha=0.55,
+                linewidth=width(tie.weight),
+                solid_capstyle="round",
+            )
             ax.annotate(
                 "",
-                xy=place[tie.follower],
-                xytext=place[tie.leader],
+                xy=_bezier(start, end, 0.12, 0.6),
+                xytext=_bezier(start, end, 0.12, 0.5),
                 arrowprops={
                     "arrowstyle": "-|>",
-                    "color": COLOURS[tie.tie],
-                    "alpha": 0.6,
-                    "shrinkA": 8,
-                    "shrinkB": 8,
-                    "linewidth": 0.6 + 2.4 * tie.weight / heaviest,
-                    "connectionstyle": "arc3,rad=0.12",
+                    "color": colour,
+                    "linewidth": 0,
+                    "shrinkA": 0,
+                    "shrinkB": 0,
+                    "mutation_scale": 9 + 2.2 * width(tie.weight),
                 },
             )
         for node, (x, y) in place.items():
-            ax.scatter(x, y, s=60, color="#333333", zorder=3)
-            ax.text(1.1 * x, 1.1 * y, table.label(node), ha="left" if x >= 0 else "right", va="center")
-        ax.legend(handles=[Line2D([], [], color=c, label=k) for k, c in COLOURS.items()], loc="lower right")
-        ax.set_xlim(-1.6, 1.6)
-        ax.set_ylim(-1.3, 1.3)
+            ax.scatter(x, y, s=70, color="#333333", zorder=3)
+            ax.text(
+                1.1 * x,
+                1.1 * y,
+                table.label(node),
+                ha="left" if x > 0.05 else "right" if x < -0.05 else "center",
+                va="center",
+                fontsize=10,
+            )
+        kinds = [
+            Line2D([], [], color=COLOURS["vertical"], linewidth=2.5, label="纵向 vertical"),
+            Line2D([], [], color=COLOURS["horizontal"], linewidth=2.5, label="横向 horizontal"),
+        ]
+        weights = [
+            Line2D([], [], color="#777777", linewidth=width(w), label=f"{w} 个议题 topics")
+            for w in _weight_key(lowest, highest)
+        ]
+        kind_legend = ax.legend(
+            handles=kinds, loc="lower left", title="关系 tie", fontsize=8, title_fontsize=8
+        )
+        ax.add_artist(kind_legend)
+        ax.legend(
+            handles=weights,
+            loc="lower right",
+            title="先行议题数 topics led first",
+            fontsize=8,
+            title_fontsize=8,
+        )
+        ax.set_xlim(-1.45, 1.45)
+        ax.set_ylim(-1.45, 1.25)
         ax.set_aspect("equal")
         ax.set_axis_off()
-        ax.set_title(title)
+        ax.set_title(title, pad=20)
+        ax.text(
+            0.5,
+            1.0,
+            f"最强 {len(chosen)} 条，共 {len(ties)} 条 · the strongest {len(chosen)} of {len(ties)} ties",
+            transform=ax.transAxes,
+            ha="center",
+            va="bottom",
+            color="#555555",
+        )
         return _save(figure, path)
 
 
+def timeline_labels(rows: Sequence[TimelineRow]) -> list[tuple[TimelineRow, str]]:
+    """One label per step: adopters of the same day share their step, so they share one label."""
+    steps: dict[object, list[TimelineRow]] = {}
+    for row in rows:
+        steps.setdefault(row.date, []).append(row)
+    return [
+        (same[-1], f"{'、'.join(r.label for r in same)} {same[-1].date.isoformat()}")
+        for same in steps.values()
+    ]
+
+
 def plot_timeline(rows: Sequence[TimelineRow], path: Path, *, title: str, font: str | None = None) -> Path:
-    """The cumulative adoption curve of one topic, each adoption named beside its step."""
+    """The cumulative adoption curve of one topic, each step named above and left of its corner.
+
+    The curve only ever rises to the right, so the space above-left of a corner is always free of it.
+    """
     _matplotlib()
+    import datetime as dt
+
     from matplotlib.figure import Figure
 
     with _style(font):
@@ -218,17 +413,24 @@ def plot_timeline(rows: Sequence[TimelineRow], path: Path, *, title: str, font: 
             counts = [r.cumulative for r in rows]
             ax.step(dates, counts, where="post", color="#2471a3")
             ax.scatter(dates, counts, color="#2471a3", zorder=3, s=18)
-            for row in rows:
+            for row, text in timeline_labels(rows):
                 ax.annotate(
-                    f"{row.label} {row.date.isoformat()}",
+                    text,
                     (row.date, row.cumulative),
-                    xytext=(5, 4),
+                    xytext=(-4, 3),
                     textcoords="offset points",
+                    ha="right",
+                    va="bottom",
                     fontsize=8,
                 )
+            span = max((dates[-1] - dates[0]).days, 30)
+            ax.set_xlim(
+                dates[0] - dt.timedelta(days=max(span // 4, 60)),
+                dates[-1] + dt.timedelta(days=span // 40 + 10),
+            )
             ax.set_ylim(0, max(counts) + 1)
-        ax.set_xlabel("adoption date")
-        ax.set_ylabel("cumulative adopters")
+        ax.set_xlabel("采纳日期 adoption date")
+        ax.set_ylabel("累计采纳地区数 cumulative adopters")
         ax.grid(alpha=0.3)
         ax.set_title(title)
         return _save(figure, path)
@@ -260,7 +462,7 @@ def make_figures(source: Any, out_dir: Path, *, topic: str, min_topics: int = 2,
             out_dir / "leaders.png",
             top=top,
             font=result.font,
-            title=f"先行者 → 跟随者 Leaders → followers (≥ {min_topics} topics, top {top} ties)",
+            title=f"先行者 → 跟随者 Leaders → followers (≥ {min_topics} topics)",
         )
     )
     chosen = find_topic(table, topic)
@@ -269,7 +471,7 @@ def make_figures(source: Any, out_dir: Path, *, topic: str, min_topics: int = 2,
             timeline(table, chosen),
             out_dir / "adoption-timeline.png",
             font=result.font,
-            title=f"《{table.label(chosen)}》 adoption timeline",
+            title=f"《{table.label(chosen)}》 采纳时间线 adoption timeline",
         )
     )
     return result

@@ -439,7 +439,7 @@ def export_command(
     show_default=True,
     help="Fewest topics a leader → follower tie needs to be drawn.",
 )
-@click.option("--top", type=click.IntRange(min=1), default=40, show_default=True, help="Most ties drawn.")
+@click.option("--top", type=click.IntRange(min=1), default=25, show_default=True, help="Most ties drawn.")
 @data_options
 def plot_command(out_dir: Path, topic: str, min_topics: int, top: int, **options: Any) -> None:
     """Draw the region–mechanism network, the leader → follower graph and a topic's adoption timeline as
