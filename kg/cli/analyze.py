@@ -12,7 +12,7 @@ from typing import Any
 import click
 
 from ..analysis.tables import FORMATS, Table, render, rows_of
-from .common import data_options, format_option, load_store, progress, write_output
+from .common import data_options, format_option, progress, write_output
 
 KINDS = ("mechanism", "institution-kind", "field", "topic")
 GRAPH_NAMES = (
@@ -48,12 +48,7 @@ def _kinds(chosen: tuple[str, ...]) -> tuple[str, ...]:
 
 
 def _store(options: dict[str, Any]) -> Any:
-    return load_store(
-        options["data_files"],
-        options["dist_dir"],
-        allow_network=options["allow_network"],
-        max_bytes=options["max_bytes"],
-    )
+    return options["source"].store()
 
 
 def _show(table: Table, fmt: str) -> None:

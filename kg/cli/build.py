@@ -7,10 +7,10 @@ from pathlib import Path
 import click
 
 from .common import (
+    DataSource,
     data_options,
     format_option,
     guarded_command,
-    load_graph,
     output_option,
     progress,
     write_output,
@@ -63,11 +63,7 @@ def build_command(cases_dir: Path | None, out_dir: Path, base: str | None) -> No
 def export_command(
     fmt: str,
     output: Path | None,
-    data_files: tuple[Path, ...],
-    dist_dir: Path,
-    allow_network: bool,
-    timeout: float,
-    max_bytes: int | None,
+    source: DataSource,
 ) -> None:
     """Convert the dataset, or any RDF files given with --data, to one serialisation.
 
@@ -81,5 +77,4 @@ def export_command(
     from ..loading import RdfFormat
     from ..publish import serialize
 
-    graph = load_graph(data_files, dist_dir, allow_network=allow_network, max_bytes=max_bytes)
-    write_output(serialize(graph, RdfFormat.from_label(fmt)), output)
+    write_output(serialize(source.graph(), RdfFormat.from_label(fmt)), output)

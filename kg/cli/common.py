@@ -8,6 +8,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -61,13 +62,8 @@ def guarded_command(function: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
-def safety_options(function: F) -> F:
-    """``--allow-network``, ``--timeout`` and ``--max-bytes``: what a command may do with untrusted input.
-
-    The command's work runs under :func:`kg.guard.guarded`: no socket, URL open or device read unless
-    ``--allow-network`` is given.
-    """
-    function = guarded_command(function)
+def _safety_options(function: F) -> F:
+    """``--allow-network``, ``--timeout`` and ``--max-bytes``: what a command may do with untrusted input."""
     function = click.option(
         "--max-bytes",
         type=click.IntRange(min=1),
@@ -113,24 +109,67 @@ def format_option(choices: tuple[str, ...], *, default: str | None, help: str) -
     )
 
 
+@dataclass(frozen=True)
+class DataSource:
+    """What a read command reads, and how carefully: the options every read command shares."""
+
+    files: tuple[Path, ...]
+    dist_dir: Path
+    allow_network: bool
+    timeout: float
+    max_bytes: int | None
+
+    def graph(self, *more: Path) -> Graph:
+        """The data as an rdflib graph (``more`` files first, then ``--data``; else the built dataset)."""
+        return load_graph(
+            (*more, *self.files), self.dist_dir, allow_network=self.allow_network, max_bytes=self.max_bytes
+        )
+
+    def store(self) -> pyoxigraph.Store:
+        """The data in a fast query store."""
+        return load_store(
+            self.files, self.dist_dir, allow_network=self.allow_network, max_bytes=self.max_bytes
+        )
+
+
 def data_options(function: F) -> F:
-    """``--data FILE`` (repeatable) and ``--dist DIR``: which RDF the command reads."""
-    function = click.option(
+    """``--data``, ``--dist``, ``--allow-network``, ``--timeout``, ``--max-bytes``, given as ``source``.
+
+    The command receives one :class:`DataSource` argument named ``source``, and runs under
+    :func:`kg.guard.guarded`: no socket, URL open or device read unless ``--allow-network`` is given.
+    """
+
+    @functools.wraps(function)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        from ..guard import guarded
+
+        source = DataSource(
+            files=tuple(kwargs.pop("data_files")),
+            dist_dir=kwargs.pop("dist_dir"),
+            allow_network=kwargs.pop("allow_network"),
+            timeout=kwargs.pop("timeout"),
+            max_bytes=kwargs.pop("max_bytes"),
+        )
+        with guarded(allow_network=source.allow_network):
+            return function(*args, source=source, **kwargs)
+
+    decorated = _safety_options(wrapper)
+    decorated = click.option(
         "--dist",
         "dist_dir",
         type=click.Path(path_type=Path, file_okay=False),
         default=DEFAULT_DIST,
         show_default=True,
         help="Folder of the built dataset, built first if missing.",
-    )(function)
-    function = click.option(
+    )(decorated)
+    decorated = click.option(
         "--data",
         "data_files",
         multiple=True,
         type=click.Path(path_type=Path, dir_okay=True),
         help="Read these RDF files instead of the built dataset (repeatable).",
-    )(function)
-    return safety_options(function)
+    )(decorated)
+    return decorated  # type: ignore[return-value]
 
 
 @contextmanager

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from .common import data_options, format_option, load_store, output_option, write_output
+from .common import DataSource, data_options, format_option, output_option, write_output
 
 
 @click.command("query")
@@ -39,11 +39,7 @@ def query_command(
     params: tuple[str, ...],
     fmt: str,
     output: Path | None,
-    data_files: tuple[Path, ...],
-    dist_dir: Path,
-    allow_network: bool,
-    timeout: float,
-    max_bytes: int | None,
+    source: DataSource,
 ) -> None:
     """Run a SPARQL query (text or .rq file) or a named research question.
 
@@ -66,29 +62,34 @@ def query_command(
         raise click.UsageError("give either a QUERY (text or .rq file) or --name NAME (see kg query --list)")
     arguments = _parse_params(params)
     if name is not None:
-        text, source = queries.named(name).text, f"query {name}"
+        text, origin = queries.named(name).text, f"query {name}"
     else:
         if arguments:
             raise click.UsageError("--param goes with --name")
         text = read_query(query or "")
-        source = query if query and text != query else "query"
-    with _named_errors(source):
-        queries.check(text, allow_network=allow_network)
-    store = load_store(data_files, dist_dir, allow_network=allow_network, max_bytes=max_bytes)
-    with _named_errors(source):
+        origin = query if query and text != query else "query"
+    with _named_errors(origin):
+        queries.check(text, allow_network=source.allow_network)
+    store = source.store()
+    with _named_errors(origin):
         if name is not None:
             result = run_with_timeout(
-                queries.run_named, store, name, arguments=arguments, timeout=timeout, what=source
+                queries.run_named, store, name, arguments=arguments, timeout=source.timeout, what=origin
             )
         else:
             result = run_with_timeout(
-                queries.run, store, text, allow_network=allow_network, timeout=timeout, what=source
+                queries.run,
+                store,
+                text,
+                allow_network=source.allow_network,
+                timeout=source.timeout,
+                what=origin,
             )
     write_output(queries.format_result(result, fmt), output)
 
 
 @contextmanager
-def _named_errors(source: str) -> Iterator[None]:
+def _named_errors(origin: str) -> Iterator[None]:
     """Name the query file (or the named query) in the errors of its checking and running."""
     from ..errors import InputError
 
@@ -96,8 +97,8 @@ def _named_errors(source: str) -> Iterator[None]:
         yield
     except InputError as error:
         message = str(error)
-        if source != "query" and not message.startswith(source):
-            message = f"{source}: {message.removeprefix('query: ')}"
+        if origin != "query" and not message.startswith(origin):
+            message = f"{origin}: {message.removeprefix('query: ')}"
         raise type(error)(message) from None
 
 
@@ -122,11 +123,7 @@ def _parse_params(params: tuple[str, ...]) -> dict[str, str]:
 def stats_command(
     fmt: str,
     output: Path | None,
-    data_files: tuple[Path, ...],
-    dist_dir: Path,
-    allow_network: bool,
-    timeout: float,
-    max_bytes: int | None,
+    source: DataSource,
 ) -> None:
     """Statistics of the dataset: triples, classes, properties, regions, completeness, graph metrics.
 
@@ -138,7 +135,7 @@ def stats_command(
     from ..limits import run_with_timeout
     from ..stats import compute
 
-    store = load_store(data_files, dist_dir, allow_network=allow_network, max_bytes=max_bytes)
-    stats = run_with_timeout(compute, store, timeout=timeout, what="statistics")
+    store = source.store()
+    stats = run_with_timeout(compute, store, timeout=source.timeout, what="statistics")
     rendered = {"text": stats.to_text, "json": stats.to_json, "markdown": stats.to_markdown}[fmt]()
     write_output(rendered, output)

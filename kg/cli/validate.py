@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from .common import data_options, load_graph, progress, write_output
+from .common import DataSource, data_options, progress, write_output
 
 LEVELS = ("violation", "warning", "info")
 
@@ -41,11 +41,7 @@ def validate_command(
     shapes_files: tuple[Path, ...],
     fmt: str,
     fail_on: str,
-    data_files: tuple[Path, ...],
-    dist_dir: Path,
-    allow_network: bool,
-    timeout: float,
-    max_bytes: int | None,
+    source: DataSource,
 ) -> None:
     """Validate RDF data against the SHACL shapes.
 
@@ -63,11 +59,11 @@ def validate_command(
     from ..loading import DEFAULT_MAX_BYTES, read_rdf_files
     from ..validation import validate
 
-    graph = load_graph(tuple(files) + data_files, dist_dir, allow_network=allow_network, max_bytes=max_bytes)
+    graph = source.graph(*files)
     shapes = None
     if shapes_files:
         shapes = read_rdf_files(
-            shapes_files, allow_network=allow_network, max_bytes=max_bytes or DEFAULT_MAX_BYTES
+            shapes_files, allow_network=source.allow_network, max_bytes=source.max_bytes or DEFAULT_MAX_BYTES
         )
     try:
         with progress("validating"):
@@ -75,8 +71,8 @@ def validate_command(
                 validate,
                 graph,
                 shapes=shapes,
-                allow_network=allow_network,
-                timeout=timeout,
+                allow_network=source.allow_network,
+                timeout=source.timeout,
                 what="validation",
             )
     except InputError as error:
