@@ -265,3 +265,34 @@ def test_every_command_is_in_the_readme(root: Path):
     readme = (root / "README.md").read_text(encoding="utf-8")
     for name in COMMANDS:
         assert f"kg {name}" in readme, f"kg {name} is not documented in README.md"
+
+
+def _reading_command():
+    """A read command that opens one path of its own choosing, to probe the guard the CLI installs."""
+    import click
+
+    from kg.cli.common import data_options
+
+    @click.command()
+    @click.argument("target", type=click.Path(path_type=Path))
+    @click.option("--peek", type=str, required=True)
+    @data_options
+    def probe(target: Path, peek: str, source) -> None:
+        with open(peek, encoding="utf-8") as handle:
+            handle.read(1)
+
+    return probe
+
+
+def test_read_commands_may_read_only_named_files(tmp_path: Path):
+    from kg.errors import InputError
+
+    named, other = tmp_path / "named.ttl", tmp_path / "other.ttl"
+    named.write_text("x", encoding="utf-8")
+    other.write_text("x", encoding="utf-8")
+    runner = CliRunner()
+    allowed = runner.invoke(_reading_command(), [str(named), "--peek", str(named)])
+    assert allowed.exit_code == 0, allowed.output
+    refused = runner.invoke(_reading_command(), [str(named), "--peek", str(other)])
+    assert isinstance(refused.exception, InputError)
+    assert "not named as input" in str(refused.exception)

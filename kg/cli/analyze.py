@@ -12,7 +12,7 @@ from typing import Any
 import click
 
 from ..analysis.tables import FORMATS, Table, render, rows_of
-from .common import data_options, format_option, progress, write_output
+from .common import data_options, format_option, progress, reads_system_files, write_output
 
 KINDS = ("mechanism", "institution-kind", "field", "topic")
 GRAPH_NAMES = (
@@ -436,6 +436,7 @@ def export_command(
 )
 @click.option("--top", type=click.IntRange(min=1), default=25, show_default=True, help="Most ties drawn.")
 @data_options
+@reads_system_files
 def plot_command(out_dir: Path, topic: str, min_topics: int, top: int, **options: Any) -> None:
     """Draw the region–mechanism network, the leader → follower graph and a topic's adoption timeline as
     PNG files (needs: pip install 'fazhi-kg[plot]', and a CJK font for the Chinese labels).

@@ -150,7 +150,8 @@ def data_options(function: F) -> F:
             timeout=kwargs.pop("timeout"),
             max_bytes=kwargs.pop("max_bytes"),
         )
-        with guarded(allow_network=source.allow_network):
+        readable = None if getattr(function, "reads_system_files", False) else _named_inputs(source, kwargs)
+        with guarded(allow_network=source.allow_network, readable=readable):
             return function(*args, source=source, **kwargs)
 
     decorated = _safety_options(wrapper)
@@ -170,6 +171,28 @@ def data_options(function: F) -> F:
         help="Read these RDF files instead of the built dataset (repeatable).",
     )(decorated)
     return decorated  # type: ignore[return-value]
+
+
+def _named_inputs(source: DataSource, options: dict[str, Any]) -> list[Path]:
+    """Every path the user named for this command (files, folders, query files), plus the dataset folder.
+
+    The guard refuses Python-level reads of anything else while the command runs.
+    """
+    named: list[Path] = [*source.files, source.dist_dir]
+    for value in options.values():
+        values = value if isinstance(value, tuple | list) else (value,)
+        for item in values:
+            if isinstance(item, Path):
+                named.append(item)
+            elif isinstance(item, str) and item.strip().endswith((".rq", ".sparql")) and "\n" not in item:
+                named.append(Path(item.strip()))
+    return named
+
+
+def reads_system_files(function: F) -> F:
+    """Mark a command that must read files nobody names (fonts, for figures): the guard allows reads."""
+    function.reads_system_files = True  # type: ignore[attr-defined]
+    return function
 
 
 @contextmanager
