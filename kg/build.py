@@ -15,9 +15,15 @@ from typing import TYPE_CHECKING
 from .terms import DEFAULT_BASE, PREFIXES
 
 if TYPE_CHECKING:
-    from rdflib import Graph
+    from rdflib import Graph, URIRef
+    from rdflib.term import Identifier
 
-    from .casefile import Case, Vocabulary
+    from .casefile import Case, Regulation, Vocabulary
+    from .legislation import LawRecord
+    from .mapping.cases import RegulationLinker
+
+Triple = tuple["Identifier", "Identifier", "Identifier"]
+"""(subject, predicate, object) of rdflib terms."""
 
 
 @dataclass(frozen=True)
@@ -49,7 +55,8 @@ def _vocabulary_graph() -> Graph:
     return read_rdf_files([*vocab_files(), data_dir() / "reference" / "notice.ttl"])
 
 
-def _legislation_records() -> list | None:  # type: ignore[type-arg]
+def _legislation_records() -> list[LawRecord] | None:
+    """The imported legislation table's records, or None when no table has been imported."""
     from .resources import data_dir
 
     table = data_dir() / "reference" / "legislation.tsv"
@@ -120,9 +127,6 @@ def read_cases(cases_dir: Path, vocabulary: Vocabulary) -> list[Case]:
     return cases
 
 
-Triple = tuple  # (subject, predicate, object) of rdflib terms
-
-
 def dataset_triples(*, cases_dir: Path | None = None, base: str = DEFAULT_BASE) -> set[Triple]:
     """The whole dataset as a set of rdflib-term triples: reference data plus the checked cases.
 
@@ -139,7 +143,7 @@ def dataset_triples(*, cases_dir: Path | None = None, base: str = DEFAULT_BASE) 
     triples: set[Triple] = set(vocabulary_graph)
     triples.update(all_jurisdiction_triples(table))
     records = _legislation_records()
-    link = None
+    link: RegulationLinker | None = None
     if records is not None:
         from .legislation import LegislationCorpus, link_case_regulation
         from .mapping.legislation import legislation_triples
@@ -147,7 +151,7 @@ def dataset_triples(*, cases_dir: Path | None = None, base: str = DEFAULT_BASE) 
         triples.update(legislation_triples(records, table))
         corpus = LegislationCorpus(records, table)
 
-        def link(regulation):  # type: ignore[no-untyped-def]
+        def link(regulation: Regulation) -> URIRef | None:
             return link_case_regulation(regulation.title, regulation.jurisdiction, corpus)
 
     names = {j.code: Text(j.name_zh, j.name_en) for j in table if j.code}
@@ -172,7 +176,7 @@ def rebase(triples: set[Triple], base: str) -> set[Triple]:
     """The same triples with every IRI under the default base moved under ``base``."""
     from rdflib import URIRef
 
-    def move(term):  # type: ignore[no-untyped-def]
+    def move(term: Identifier) -> Identifier:
         if isinstance(term, URIRef) and str(term).startswith(DEFAULT_BASE):
             return URIRef(base + str(term)[len(DEFAULT_BASE) :])
         return term
