@@ -38,7 +38,6 @@ import functools
 import io
 import json
 import re
-import threading
 import unicodedata
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -331,24 +330,12 @@ def _is_store(source: Any) -> bool:
 
 
 def _within(timeout: float | None, work: Callable[[], QueryResult]) -> QueryResult:
+    """Run the work, stopped after ``timeout`` seconds by :func:`kg.limits.run_with_timeout` when given."""
     if timeout is None:
         return work()
-    outcome: dict[str, Any] = {}
+    from .limits import run_with_timeout
 
-    def target() -> None:
-        try:
-            outcome["result"] = work()
-        except BaseException as error:
-            outcome["error"] = error
-
-    worker = threading.Thread(target=target, name="kg-query", daemon=True)
-    worker.start()
-    worker.join(timeout)
-    if worker.is_alive():
-        raise LimitExceeded(f"query did not finish within {timeout:g} s; simplify it or raise --timeout")
-    if "error" in outcome:
-        raise outcome["error"]
-    return outcome["result"]
+    return run_with_timeout(work, timeout=timeout, what="query")
 
 
 def _run_oxigraph(store: Any, checked: CheckedQuery, bindings: dict[str, Identifier]) -> QueryResult:

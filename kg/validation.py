@@ -16,14 +16,11 @@ the same bytes, whatever the blank-node labels of the parse.
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import json
 import re
-import signal
-import threading
 import warnings
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -233,8 +230,8 @@ def validate(
     :param shapes: a shapes graph; default: every shipped shapes file merged.
     :param ontology: its ``rdfs:subClassOf`` axioms join the data (in a read-only view, no copy) so that an
         instance of a subclass counts for ``sh:class`` and ``sh:targetClass``; default: the shipped ontology.
-    :param timeout: seconds before the work stops with :class:`~kg.errors.LimitExceeded`; applies only on the
-        main thread (elsewhere the run is unbounded).
+    :param timeout: seconds before the work stops with :class:`~kg.errors.LimitExceeded` (it runs in a
+        forked worker, see :mod:`kg.limits`).
     :param allow_network: let SPARQL-based constraints use ``FROM``/``SERVICE``/``LOAD``.
     :raises InputError: the shapes are not valid SHACL, or a SPARQL constraint reaches outside the data.
     :raises LimitExceeded: over ``timeout``, or input too deeply nested.
@@ -261,9 +258,15 @@ def validate(
     if not allow_network:
         _refuse_outside_access(shapes_graph)
     view = _with_subclass_axioms(data, ontology if ontology is not None else _default_ontology())
-    with _time_limit(timeout):
-        results = _run_pyshacl(view, shapes_graph)
-        return _report(results, data, shapes_graph, notes)
+    if timeout is None:
+        return _report(_run_pyshacl(view, shapes_graph), data, shapes_graph, notes)
+    from .limits import run_with_timeout
+
+    return run_with_timeout(
+        lambda: _report(_run_pyshacl(view, shapes_graph), data, shapes_graph, notes),
+        timeout=timeout,
+        what="validation",
+    )
 
 
 def _with_subclass_axioms(data: Graph, ontology: Graph) -> Graph:
@@ -363,28 +366,6 @@ def _refuse_outside_access(shapes: Graph) -> None:
 def _without_strings(query: str) -> str:
     """The query with string literals and comments blanked, so that words in them are not keywords."""
     return re.sub(r'"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'|#[^\n]*|<[^>\s]*>', " ", query)
-
-
-@contextlib.contextmanager
-def _time_limit(seconds: float | None) -> Iterator[None]:
-    """Stop the work after ``seconds`` with LimitExceeded (SIGALRM: main thread only, else unbounded)."""
-    if seconds is None or threading.current_thread() is not threading.main_thread():
-        yield
-        return
-
-    def expire(_signum: int, _frame: Any) -> None:
-        raise LimitExceeded(
-            f"validation: stopped after the time limit of {seconds:g} s; "
-            "raise it with --timeout or validate less data"
-        )
-
-    previous = signal.signal(signal.SIGALRM, expire)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
-    try:
-        yield
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
 
 
 # --- reading pyshacl's results ---------------------------------------------------------------------------
