@@ -66,6 +66,20 @@ _QID = re.compile(r"^Q[1-9][0-9]*$")
 _BAD_TEXT = re.compile(r"[\t\r\n\x00-\x1f\x7f]")
 
 
+DIVISION_SUFFIXES = (
+    "特别行政区",
+    "维吾尔自治区",
+    "壮族自治区",
+    "回族自治区",
+    "自治区",
+    "自治州",
+    "地区",
+    "省",
+    "市",
+    "盟",
+)
+"""Endings of division names above the county level, longest first: 吉林省 → 吉林, 宁夏回族自治区 → 宁夏."""
+
 @dataclass(frozen=True)
 class Jurisdiction:
     """One jurisdiction: the country (``code`` None) or a division with its 6-digit code.

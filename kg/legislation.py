@@ -30,6 +30,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from kg.divisions import DIVISION_SUFFIXES
 from kg.errors import InputError
 
 if TYPE_CHECKING:
@@ -149,18 +150,7 @@ class Resolution:
     candidates: tuple[str, ...] = ()
 
 
-_SHORT_SUFFIXES = (
-    "特别行政区",
-    "维吾尔自治区",
-    "壮族自治区",
-    "回族自治区",
-    "自治区",
-    "自治州",
-    "地区",
-    "省",
-    "市",
-    "盟",
-)
+_SHORT_SUFFIXES = DIVISION_SUFFIXES
 
 
 def _short_name(name: str) -> str:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from click.testing import CliRunner
+
 
 def walk_measures(measures: list[dict]) -> list[dict]:
     """Measures of a parsed case file and their sub-measures, depth first."""
@@ -41,3 +43,20 @@ def assert_same_graph(actual, expected) -> None:
             + "\nonly in expected:\n"
             + only_right.serialize(format="nt")
         )
+
+
+def invoke(*args: str) -> tuple[int, str]:
+    """Run ``kg`` in-process through the same entry point as the console script; output has stderr too."""
+    result = CliRunner().invoke(_Entry(), list(args), catch_exceptions=False)  # type: ignore[arg-type]
+    return result.exit_code, result.output
+
+
+class _Entry:
+    """Adapts ``kg.cli.main`` (which calls sys.exit) to CliRunner."""
+
+    name = "kg"
+
+    def main(self, args: list[str], **_: object) -> None:
+        from kg.cli import main
+
+        main(args)

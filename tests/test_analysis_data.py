@@ -8,7 +8,7 @@ from pathlib import Path
 
 import networkx as nx
 import pytest
-from click.testing import CliRunner
+from helpers import invoke
 
 from kg.analysis.graphs import FEATURE_KINDS, entity_graph, incidence, mechanism_cooccurrence, named_graph
 from kg.analysis.metrics import most_similar
@@ -180,19 +180,7 @@ def test_gexf_and_json_are_well_formed(bundled, tmp_path: Path):
 # --- the CLI --------------------------------------------------------------------------------
 
 
-def kg(*args: str) -> tuple[int, str]:
-    """Run ``kg`` through its console entry point; the output has stderr too."""
-    result = CliRunner().invoke(_Entry(), list(args), catch_exceptions=False)  # type: ignore[arg-type]
-    return result.exit_code, result.output
-
-
-class _Entry:
-    name = "kg"
-
-    def main(self, args: list[str], **_: object) -> None:
-        from kg.cli import main
-
-        main(args)
+kg = invoke
 
 
 COMMANDS = [

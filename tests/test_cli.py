@@ -12,28 +12,12 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from helpers import invoke
 
 from kg.cli import cli
 from kg.resources import data_dir
 
 CASES = data_dir() / "cases"
-
-
-def invoke(*args: str) -> tuple[int, str]:
-    """Run ``kg`` in-process through the same entry point as the console script; output has stderr too."""
-    result = CliRunner().invoke(_Entry(), list(args), catch_exceptions=False)  # type: ignore[arg-type]
-    return result.exit_code, result.output
-
-
-class _Entry:
-    """Adapts ``kg.cli.main`` (which calls sys.exit) to CliRunner."""
-
-    name = "kg"
-
-    def main(self, args: list[str], **_: object) -> None:
-        from kg.cli import main
-
-        main(args)
 
 
 def cases_copy(tmp_path: Path) -> Path:

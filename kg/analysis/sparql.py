@@ -11,6 +11,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from ..divisions import DIVISION_SUFFIXES
 from ..errors import InputError
 
 Row = dict[str, Any]
@@ -129,20 +130,7 @@ SELECT ?j ?code ?label ?level WHERE {
 _CANDIDATE_FILTER = "FILTER(STR(?j) = ?wanted || STR(?code) = ?wanted || STRSTARTS(STR(?label), ?short))"
 
 _LEVEL_ORDER = {"country": 0, "province": 1, "prefecture": 2, "county": 3}
-_SUFFIXES = (
-    "特别行政区",
-    "维吾尔自治区",
-    "壮族自治区",
-    "回族自治区",
-    "自治区",
-    "自治州",
-    "地区",
-    "省",
-    "市",
-    "盟",
-    "县",
-    "区",
-)
+_SUFFIXES = (*DIVISION_SUFFIXES, "县", "区")
 
 
 def regions(source: Any) -> list[Region]:
