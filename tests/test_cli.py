@@ -280,3 +280,11 @@ def test_read_commands_may_read_only_named_files(tmp_path: Path):
     refused = runner.invoke(_reading_command(), [str(named), "--peek", str(other)])
     assert isinstance(refused.exception, InputError)
     assert "not named as input" in str(refused.exception)
+
+
+def test_read_command_builds_a_missing_dataset_first(tmp_path: Path):
+    """Regression: limiting reads to named inputs refused the build's read of the source notice."""
+    code, output = invoke("stats", "--format", "json", "--dist", str(tmp_path / "new"))
+    assert code == 0, output
+    assert (tmp_path / "new" / "dataset.nt").is_file()
+    assert '"schema": "fazhi-kg/stats/1"' in output

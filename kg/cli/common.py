@@ -50,13 +50,13 @@ def run_cli(command: click.Command, argv: list[str]) -> None:
 
 
 def guarded_command(function: F) -> F:
-    """Run the command's work under the network and device guard, unless ``--allow-network`` was given."""
+    """Run a command that takes no ``--allow-network`` (``kg build``) under the network and device guard."""
 
     @functools.wraps(function)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         from ..guard import guarded
 
-        with guarded(allow_network=bool(kwargs.get("allow_network", False))):
+        with guarded():
             return function(*args, **kwargs)
 
     return wrapper  # type: ignore[return-value]
@@ -151,6 +151,10 @@ def data_options(function: F) -> F:
             max_bytes=kwargs.pop("max_bytes"),
         )
         readable = None if getattr(function, "reads_system_files", False) else _named_inputs(source, kwargs)
+        with guarded(allow_network=source.allow_network):
+            # Building a missing dataset reads the shipped data and the source documents: do it before
+            # reads are limited to the named inputs.
+            dataset_files(source.files, source.dist_dir)
         with guarded(allow_network=source.allow_network, readable=readable):
             return function(*args, source=source, **kwargs)
 
