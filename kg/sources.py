@@ -62,11 +62,16 @@ def read_documents(path: Path) -> dict[str, SourceDocument]:
     return documents
 
 
+def document_paths(documents: dict[str, SourceDocument], root: Path) -> dict[str, Path]:
+    """Where each document would be found: its path hint, relative to ``root``."""
+    return {document.id: (root / document.path_hint).resolve() for document in documents.values()}
+
+
 def available_texts(documents: dict[str, SourceDocument], root: Path) -> dict[str, str]:
     """The texts of the documents found at their path hint (relative to ``root``) with a matching checksum."""
     texts = {}
-    for document in documents.values():
-        candidate = (root / document.path_hint).resolve()
+    for document_id, candidate in document_paths(documents, root).items():
+        document = documents[document_id]
         if candidate.is_file() and sha256_of(candidate) == document.sha256:
             texts[document.id] = candidate.read_text(encoding="utf-8")
     return texts

@@ -151,10 +151,6 @@ def data_options(function: F) -> F:
             max_bytes=kwargs.pop("max_bytes"),
         )
         readable = None if getattr(function, "reads_system_files", False) else _named_inputs(source, kwargs)
-        with guarded(allow_network=source.allow_network):
-            # Building a missing dataset reads the shipped data and the source documents: do it before
-            # reads are limited to the named inputs.
-            dataset_files(source.files, source.dist_dir)
         with guarded(allow_network=source.allow_network, readable=readable):
             return function(*args, source=source, **kwargs)
 
@@ -183,6 +179,10 @@ def _named_inputs(source: DataSource, options: dict[str, Any]) -> list[Path]:
     The guard refuses Python-level reads of anything else while the command runs.
     """
     named: list[Path] = [*source.files, source.dist_dir]
+    if not source.files and not (source.dist_dir / "dataset.nt").is_file():
+        from ..build import source_document_paths
+
+        named.extend(source_document_paths())  # a missing dataset is built first, checking case spans
     for value in options.values():
         values = value if isinstance(value, tuple | list) else (value,)
         for item in values:
