@@ -198,7 +198,8 @@ def rebase(triples: set[Triple], base: str) -> set[Triple]:
 def build(
     *, cases_dir: Path | None = None, out_dir: Path = Path("dist"), base: str = DEFAULT_BASE
 ) -> BuildSummary:
-    """Build and publish the dataset: ``dataset.ttl``, ``.nt``, ``.jsonld``, ``context.jsonld``, ``void.ttl``.
+    """Build and publish the dataset: ``dataset.ttl``, ``.nt``, ``.jsonld``, ``context.jsonld``, ``void.ttl``,
+    and the bulk-loaded query store ``store/`` that read commands open instead of parsing the files.
 
     Nothing is written unless every output could be made; the previous outputs stay as they were.
     """
@@ -235,13 +236,14 @@ def build(
         ),
     }
     write_files(out_dir, files)
+    stores.write_store(out_dir, quads)
     cases = int(next(iter(store.query(CASE_COUNT)))["n"].value)
     return BuildSummary(
         cases=cases,
         triples=len(quads),
         seconds=time.perf_counter() - started,
         out_dir=out_dir,
-        files=tuple(sorted(files)),
+        files=(*sorted(files), stores.STORE_DIR),
     )
 
 

@@ -22,8 +22,8 @@ if TYPE_CHECKING:
     import pyoxigraph
     import rdflib
 
-DEFAULT_MAX_BYTES = 64 * 1024 * 1024
-"""Largest input file read by default (64 MiB); ``--max-bytes`` changes it."""
+DEFAULT_MAX_BYTES = 256 * 1024 * 1024
+"""Largest input file read by default (256 MiB: N-Triples of about 1.7M triples); ``--max-bytes`` changes it."""
 
 MAX_NESTING = 64
 """Deepest nesting of YAML or JSON structures accepted."""

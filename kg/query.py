@@ -294,7 +294,8 @@ def run(
     allow_network: bool = False,
     timeout: float | None = None,
 ) -> QueryResult:
-    """Check ``query`` with the guard and run it on a pyoxigraph ``Store`` or an rdflib ``Graph``.
+    """Check ``query`` with the guard and run it on a pyoxigraph ``Store``, an rdflib ``Graph`` or a remote
+    :class:`kg.endpoint.Endpoint`.
 
     >>> from kg.store import from_graph
     >>> import rdflib
@@ -320,8 +321,19 @@ def run(
             f"cannot bind ?{hidden[0]}: a SELECT can bind only variables it returns (pyoxigraph's rule, "
             f"kept on both engines); add ?{hidden[0]} to the SELECT clause"
         )
-    engine = _run_oxigraph if _is_store(source) else _run_rdflib
+    engine = _engine(source)
     return _within(timeout, lambda: _tidy(engine(source, checked, bound), checked))
+
+
+def _engine(source: Any) -> Callable[[Any, CheckedQuery, dict[str, Identifier]], QueryResult]:
+    """The engine for a source: pyoxigraph for a store, the SPARQL protocol for an endpoint, else rdflib."""
+    from .endpoint import Endpoint
+
+    if isinstance(source, Endpoint):
+        from .endpoint import run_query
+
+        return run_query
+    return _run_oxigraph if _is_store(source) else _run_rdflib
 
 
 def _is_store(source: Any) -> bool:

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .errors import InputError
@@ -186,3 +187,82 @@ def from_quads(quads: Iterable[pyoxigraph.Quad]) -> pyoxigraph.Store:
     store = pyoxigraph.Store()
     store.bulk_extend(quads)
     return store
+
+
+# --- the persistent store ----------------------------------------------------------------------------------
+
+STORE_DIR = "store"
+"""The name of the persistent store's folder inside a build's output folder (``dist/store``)."""
+
+_MARKER = "kg-store.json"
+"""A file beside the store's own files: written last, so a folder without it is no finished store."""
+
+
+def write_store(out_dir: Path, quads: Iterable[pyoxigraph.Quad]) -> Path:
+    """Bulk-load ``quads`` into a new on-disk store at ``out_dir/store`` and return its path.
+
+    The store is made in a temporary folder beside it and renamed into place; an older store there is
+    replaced only once the new one is complete, so a failed load leaves the old one as it was.
+    """
+    return make_store(Path(out_dir) / STORE_DIR, quads)
+
+
+def make_store(target: Path, quads: Iterable[pyoxigraph.Quad]) -> Path:
+    """A new on-disk store at ``target`` holding ``quads``, made aside and renamed into place."""
+    import json
+    import shutil
+    import tempfile
+
+    import pyoxigraph
+
+    target = Path(target)
+    if target.exists() and not is_store(target):
+        raise InputError(f"{target}: exists and is not a kg store; choose another folder")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    temp = Path(tempfile.mkdtemp(prefix=f".{target.name}-", dir=target.parent))
+    try:
+        store = pyoxigraph.Store(str(temp / "data"))
+        store.bulk_extend(quads)
+        store.flush()
+        store.optimize()
+        triples = len(store)
+        del store
+        (temp / _MARKER).write_text(json.dumps({"format": "oxigraph", "quads": triples}) + "\n")
+        old = None
+        if target.exists():
+            old = target.with_name(f".{target.name}-old-{temp.name}")
+            target.rename(old)
+        temp.rename(target)
+        if old is not None:
+            shutil.rmtree(old, ignore_errors=True)
+    except BaseException:
+        shutil.rmtree(temp, ignore_errors=True)
+        raise
+    return target
+
+
+def is_store(path: Path) -> bool:
+    """True when ``path`` is a finished store written by :func:`make_store`."""
+    return (Path(path) / _MARKER).is_file() and (Path(path) / "data").is_dir()
+
+
+def open_store(path: Path) -> pyoxigraph.Store:
+    """The on-disk store at ``path``, opened read-only (several readers may share it).
+
+    :raises InputError: ``path`` is no store made by ``kg build`` or ``kg load``.
+    """
+    import pyoxigraph
+
+    if not is_store(path):
+        raise InputError(
+            f"{path}: not a kg store (make one with 'kg build' or 'kg load FILE… --store {path}')"
+        )
+    try:
+        return pyoxigraph.Store.read_only(str(Path(path) / "data"))
+    except OSError as error:
+        raise InputError(f"{path}: the store cannot be opened: {error}") from None
+
+
+def store_data_dir(path: Path) -> Path:
+    """The folder holding Oxigraph's own files inside a kg store (what ``oxigraph serve`` opens)."""
+    return Path(path) / "data"

@@ -20,6 +20,8 @@ if TYPE_CHECKING:
     import pyoxigraph
     from rdflib import Graph
 
+    from ..endpoint import Endpoint
+
 F = TypeVar("F", bound=Callable[..., Any])
 
 DEFAULT_DIST = Path("dist")
@@ -68,7 +70,7 @@ def _safety_options(function: F) -> F:
         "--max-bytes",
         type=click.IntRange(min=1),
         default=None,
-        help="Largest input file accepted, in bytes (default 64 MiB).",
+        help="Largest input file (or endpoint answer) accepted, in bytes (default 256 MiB for files).",
     )(function)
     function = click.option(
         "--timeout",
@@ -118,18 +120,47 @@ class DataSource:
     allow_network: bool
     timeout: float
     max_bytes: int | None
+    store_dir: Path | None = None
+    endpoint_url: str | None = None
 
     def graph(self, *more: Path) -> Graph:
-        """The data as an rdflib graph (``more`` files first, then ``--data``; else the built dataset)."""
+        """The data as an rdflib graph (``more`` files first, then ``--data``, ``--store``, ``--endpoint``;
+        else the built dataset's N-Triples file, which keeps every literal as written)."""
+        if not more and not self.files and (self.endpoint_url or self.store_dir):
+            from ..query import run
+
+            with progress("reading the data"):
+                return run(self.store(), _EVERYTHING).graph()
         return load_graph(
             (*more, *self.files), self.dist_dir, allow_network=self.allow_network, max_bytes=self.max_bytes
         )
 
-    def store(self) -> pyoxigraph.Store:
-        """The data in a fast query store."""
+    def store(self) -> pyoxigraph.Store | Endpoint:
+        """The backend queries run on: the remote endpoint, the store given, an in-memory store of the files
+        given, or else the built dataset's store (built first if missing)."""
+        from ..store import STORE_DIR, is_store, open_store
+
+        if self.endpoint_url:
+            from ..endpoint import endpoint
+
+            return endpoint(
+                self.endpoint_url,
+                allow_network=self.allow_network,
+                read_timeout=self.timeout,
+                max_bytes=self.max_bytes,
+            )
+        if self.store_dir is not None:
+            return open_store(self.store_dir)
+        if not self.files:
+            dataset_files((), self.dist_dir)
+            if is_store(self.dist_dir / STORE_DIR):
+                return open_store(self.dist_dir / STORE_DIR)
         return load_store(
             self.files, self.dist_dir, allow_network=self.allow_network, max_bytes=self.max_bytes
         )
+
+
+_EVERYTHING = "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }"
 
 
 def data_options(function: F) -> F:
@@ -143,15 +174,24 @@ def data_options(function: F) -> F:
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         from ..guard import guarded
 
+        from ..endpoint import is_loopback
+
         source = DataSource(
             files=tuple(kwargs.pop("data_files")),
             dist_dir=kwargs.pop("dist_dir"),
             allow_network=kwargs.pop("allow_network"),
             timeout=kwargs.pop("timeout"),
             max_bytes=kwargs.pop("max_bytes"),
+            store_dir=kwargs.pop("store_dir"),
+            endpoint_url=kwargs.pop("endpoint_url"),
         )
+        given = [name for name, value in (("--data", source.files), ("--store", source.store_dir),
+                                          ("--endpoint", source.endpoint_url)) if value]
+        if len(given) > 1:
+            raise click.UsageError(f"give one of {', '.join(given)}: each names the whole data to read")
         readable = None if getattr(function, "reads_system_files", False) else _named_inputs(source, kwargs)
-        with guarded(allow_network=source.allow_network, readable=readable):
+        loopback = bool(source.endpoint_url) and is_loopback(source.endpoint_url or "")
+        with guarded(allow_network=source.allow_network, readable=readable, allow_loopback=loopback):
             return function(*args, source=source, **kwargs)
 
     decorated = _safety_options(wrapper)
@@ -162,6 +202,20 @@ def data_options(function: F) -> F:
         default=DEFAULT_DIST,
         show_default=True,
         help="Folder of the built dataset, built first if missing.",
+    )(decorated)
+    decorated = click.option(
+        "--endpoint",
+        "endpoint_url",
+        default=None,
+        metavar="URL",
+        help="Query this SPARQL 1.1 endpoint instead (needs --allow-network unless it is on loopback).",
+    )(decorated)
+    decorated = click.option(
+        "--store",
+        "store_dir",
+        type=click.Path(path_type=Path, file_okay=False),
+        default=None,
+        help="Read this store (made by kg build or kg load) instead of the built dataset.",
     )(decorated)
     decorated = click.option(
         "--data",
@@ -178,7 +232,7 @@ def _named_inputs(source: DataSource, options: dict[str, Any]) -> list[Path]:
 
     The guard refuses Python-level reads of anything else while the command runs.
     """
-    named: list[Path] = [*source.files, source.dist_dir]
+    named: list[Path] = [*source.files, source.dist_dir, *([source.store_dir] if source.store_dir else [])]
     if not source.files and not (source.dist_dir / "dataset.nt").is_file():
         from ..build import source_document_paths
 
