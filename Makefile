@@ -39,4 +39,4 @@ fonts:
 	else echo "hint: install the Debian package fonts-wqy-microhei for Chinese labels in figures"; fi
 
 clean:
-	rm -rf dist bench/out .pytest_cache .ruff_cache
+	rm -rf dist dist.store bench/out .pytest_cache .ruff_cache

@@ -199,7 +199,8 @@ def build(
     *, cases_dir: Path | None = None, out_dir: Path = Path("dist"), base: str = DEFAULT_BASE
 ) -> BuildSummary:
     """Build and publish the dataset: ``dataset.ttl``, ``.nt``, ``.jsonld``, ``context.jsonld``, ``void.ttl``,
-    and the bulk-loaded query store ``store/`` that read commands open instead of parsing the files.
+    and beside ``out_dir`` the bulk-loaded query store (``dist.store``, see :func:`kg.store.store_path`) that
+    read commands open instead of parsing the files.
 
     Nothing is written unless every output could be made; the previous outputs stay as they were.
     """
@@ -236,14 +237,14 @@ def build(
         ),
     }
     write_files(out_dir, files)
-    stores.write_store(out_dir, quads)
+    stores.write_store(out_dir, quads, source=out_dir / "dataset.nt")
     cases = int(next(iter(store.query(CASE_COUNT)))["n"].value)
     return BuildSummary(
         cases=cases,
         triples=len(quads),
         seconds=time.perf_counter() - started,
         out_dir=out_dir,
-        files=(*sorted(files), stores.STORE_DIR),
+        files=tuple(sorted(files)),
     )
 
 

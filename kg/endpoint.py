@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import ipaddress
 import json
-import socket
 import time
 import urllib.parse
 from collections.abc import Mapping
@@ -86,7 +85,9 @@ def endpoint(
     """
     parts = urllib.parse.urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise EndpointError(f"{url}: not an http(s) URL of a SPARQL endpoint, e.g. http://127.0.0.1:7878/query")
+        raise EndpointError(
+            f"{url}: not an http(s) URL of a SPARQL endpoint, e.g. http://127.0.0.1:7878/query"
+        )
     if not allow_network and not is_loopback(url):
         raise EndpointError(
             f"{url}: the endpoint is on another machine, which is network access; "
@@ -113,9 +114,7 @@ def is_loopback(url: str) -> bool:
 # --- queries -----------------------------------------------------------------------------------------------
 
 
-def run_query(
-    target: Endpoint, checked: CheckedQuery, bindings: Mapping[str, Identifier]
-) -> QueryResult:
+def run_query(target: Endpoint, checked: CheckedQuery, bindings: Mapping[str, Identifier]) -> QueryResult:
     """Run a checked query on the endpoint; the answer as a :class:`~kg.query.QueryResult` of rdflib terms."""
     from .query import QueryResult
 
@@ -132,9 +131,11 @@ def run_query(
         },
     )
     if graph:
-        return QueryResult(kind="graph", variables=["subject", "predicate", "object"], rows=_triples(
-            target, body, content_type
-        ))
+        return QueryResult(
+            kind="graph",
+            variables=["subject", "predicate", "object"],
+            rows=_triples(target, body, content_type),
+        )
     document = _json(target, body)
     if checked.form == "ask":
         value = document.get("boolean") if isinstance(document, dict) else None
@@ -143,7 +144,9 @@ def run_query(
         return QueryResult(kind="ask", boolean=value)
     rows = _bindings(target, document)
     names = checked.variables
-    return QueryResult(kind="select", variables=list(names), rows=[{n: row.get(n) for n in names} for row in rows])
+    return QueryResult(
+        kind="select", variables=list(names), rows=[{n: row.get(n) for n in names} for row in rows]
+    )
 
 
 def request_text(text: str, bindings: Mapping[str, Identifier], *, construct: bool = False) -> str:
@@ -164,8 +167,11 @@ def request_text(text: str, bindings: Mapping[str, Identifier], *, construct: bo
     if bindings:
         names = sorted(bindings)
         block = (
-            "VALUES (" + " ".join(f"?{n}" for n in names) + ") { ("
-            + " ".join(bindings[n].n3() for n in names) + ") } "
+            "VALUES ("
+            + " ".join(f"?{n}" for n in names)
+            + ") { ("
+            + " ".join(bindings[n].n3() for n in names)
+            + ") } "
         )
         at = _outer_group(text, construct=construct) + 1
         text = text[:at] + " " + block + text[at:].lstrip(" ")
@@ -255,7 +261,9 @@ def _triples(target: Endpoint, body: bytes, content_type: str) -> list[dict[str,
     try:
         fmt = RdfFormat.from_media_type(content_type or "application/n-triples")
     except InputError:
-        raise _malformed(target, f"a graph answer of type {content_type!r}, not N-Triples or Turtle") from None
+        raise _malformed(
+            target, f"a graph answer of type {content_type!r}, not N-Triples or Turtle"
+        ) from None
     convert = to_rdflib_converter()
     try:
         return [
@@ -273,9 +281,7 @@ def _malformed(target: Endpoint, what: str) -> EndpointError:
 # --- uploads -----------------------------------------------------------------------------------------------
 
 
-def push(
-    target: Endpoint, ntriples: bytes, *, graph: str | None = None, replace: bool = False
-) -> int:
+def push(target: Endpoint, ntriples: bytes, *, graph: str | None = None, replace: bool = False) -> int:
     """Upload N-Triples to a Graph Store HTTP protocol endpoint (``PUT`` replaces, ``POST`` adds).
 
     ``target.url`` is the graph store (Oxigraph: ``…/store``, Fuseki: ``…/dataset/data``); the data go to
@@ -319,7 +325,7 @@ def _request(
     try:
         try:
             connection.connect()
-        except (TimeoutError, socket.timeout):
+        except TimeoutError:
             raise EndpointError(
                 f"{target.url}: no connection within {target.connect_timeout:g} s; is the server running?"
             ) from None
@@ -331,7 +337,7 @@ def _request(
             connection.request(method, path, body=body, headers={"User-Agent": _USER_AGENT, **headers})
             response = connection.getresponse()
             content = _read_body(target, response, deadline)
-        except (TimeoutError, socket.timeout):
+        except TimeoutError:
             raise EndpointError(
                 f"{target.url}: no answer within {target.read_timeout:g} s; the server hangs or the query is "
                 f"too slow (raise --timeout if it is expected)"
@@ -344,7 +350,8 @@ def _request(
         snippet = " ".join(content[:300].decode("utf-8", "replace").split())
         hint = "the server refused the request" if response.status < 500 else "the server failed"
         raise EndpointError(
-            f"{target.url}: HTTP {response.status} {response.reason} ({hint})" + (f": {snippet}" if snippet else "")
+            f"{target.url}: HTTP {response.status} {response.reason} ({hint})"
+            + (f": {snippet}" if snippet else "")
         )
     content_type = (response.getheader("Content-Type") or "").split(";")[0].strip().lower()
     return (response.status if want_status else content), content_type

@@ -109,7 +109,7 @@ def guarded(
     install()
     saved = (_state.allow_network, _state.readable, _state.allow_loopback)
     _state.allow_network = allow_network if _state.depth == 0 else (_state.allow_network and allow_network)
-    _state.allow_loopback = allow_loopback if _state.depth == 0 else (_state.allow_loopback and allow_loopback)
+    _state.allow_loopback = allow_loopback and (_state.depth == 0 or _state.allow_loopback)
     if readable is not None:
         _state.readable = _roots(readable)
     _state.depth += 1

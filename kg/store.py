@@ -191,23 +191,31 @@ def from_quads(quads: Iterable[pyoxigraph.Quad]) -> pyoxigraph.Store:
 
 # --- the persistent store ----------------------------------------------------------------------------------
 
-STORE_DIR = "store"
-"""The name of the persistent store's folder inside a build's output folder (``dist/store``)."""
-
 _MARKER = "kg-store.json"
 """A file beside the store's own files: written last, so a folder without it is no finished store."""
 
 
-def write_store(out_dir: Path, quads: Iterable[pyoxigraph.Quad]) -> Path:
-    """Bulk-load ``quads`` into a new on-disk store at ``out_dir/store`` and return its path.
+def store_path(out_dir: Path) -> Path:
+    """Where a build's store lives: beside the output folder, ``dist`` → ``dist.store``.
 
-    The store is made in a temporary folder beside it and renamed into place; an older store there is
-    replaced only once the new one is complete, so a failed load leaves the old one as it was.
+    Not inside it: Oxigraph's files (RocksDB) differ from one load to the next (session ids, timestamps),
+    and the output folder must be byte-identical between builds of the same inputs.
     """
-    return make_store(Path(out_dir) / STORE_DIR, quads)
+    resolved = Path(out_dir).absolute()
+    return resolved.parent / f"{resolved.name}.store"
 
 
-def make_store(target: Path, quads: Iterable[pyoxigraph.Quad]) -> Path:
+def write_store(out_dir: Path, quads: Iterable[pyoxigraph.Quad], *, source: Path | None = None) -> Path:
+    """Bulk-load ``quads`` into the build's store for ``out_dir`` (see :func:`store_path`); its path.
+
+    ``source`` is the published file the quads were written to: its size and modification time are recorded,
+    so readers can tell a store that no longer matches it. The store is made in a temporary folder beside it
+    and renamed into place; an older store is replaced only once the new one is complete.
+    """
+    return make_store(store_path(out_dir), quads, source=source)
+
+
+def make_store(target: Path, quads: Iterable[pyoxigraph.Quad], *, source: Path | None = None) -> Path:
     """A new on-disk store at ``target`` holding ``quads``, made aside and renamed into place."""
     import json
     import shutil
@@ -227,7 +235,10 @@ def make_store(target: Path, quads: Iterable[pyoxigraph.Quad]) -> Path:
         store.optimize()
         triples = len(store)
         del store
-        (temp / _MARKER).write_text(json.dumps({"format": "oxigraph", "quads": triples}) + "\n")
+        marker: dict[str, object] = {"format": "oxigraph", "quads": triples}
+        if source is not None:
+            marker["source"] = _fingerprint(source)
+        (temp / _MARKER).write_text(json.dumps(marker) + "\n")
         old = None
         if target.exists():
             old = target.with_name(f".{target.name}-old-{temp.name}")
@@ -239,6 +250,22 @@ def make_store(target: Path, quads: Iterable[pyoxigraph.Quad]) -> Path:
         shutil.rmtree(temp, ignore_errors=True)
         raise
     return target
+
+
+def _fingerprint(path: Path) -> dict[str, object]:
+    stat = Path(path).stat()
+    return {"path": Path(path).name, "size": stat.st_size, "mtime_ns": stat.st_mtime_ns}
+
+
+def matches(store: Path, source: Path) -> bool:
+    """True when ``store`` was loaded from ``source`` as it is now (same size and modification time)."""
+    import json
+
+    try:
+        marker = json.loads((Path(store) / _MARKER).read_text())
+        return bool(marker.get("source") == _fingerprint(source))
+    except (OSError, ValueError, AttributeError):
+        return False
 
 
 def is_store(path: Path) -> bool:
@@ -266,3 +293,33 @@ def open_store(path: Path) -> pyoxigraph.Store:
 def store_data_dir(path: Path) -> Path:
     """The folder holding Oxigraph's own files inside a kg store (what ``oxigraph serve`` opens)."""
     return Path(path) / "data"
+
+
+def load_files(
+    paths: Iterable[Path], target: Path, *, allow_network: bool = False, max_bytes: int | None = None
+) -> int:
+    """A new on-disk store at ``target`` from RDF files in any format (read safely); the number of quads.
+
+    Blank nodes get fresh labels per file, so files loaded together keep theirs apart.
+    """
+    from .loading import DEFAULT_MAX_BYTES, read_quads
+
+    files = list(paths)
+    quads: list[pyoxigraph.Quad] = []
+    for path in files:
+        quads.extend(
+            read_quads(
+                path, allow_network=allow_network, max_bytes=max_bytes or DEFAULT_MAX_BYTES,
+                rename_blank_nodes=len(files) > 1,
+            )
+        )
+    make_store(target, quads)
+    return len(quads)
+
+
+def ntriples_of(store: pyoxigraph.Store) -> bytes:
+    """Every triple of the store's default graph as N-Triples (canonical literals, see the module notes)."""
+    import pyoxigraph
+
+    triples = store.quads_for_pattern(None, None, None, pyoxigraph.DefaultGraph())
+    return pyoxigraph.serialize(triples, format=pyoxigraph.RdfFormat.N_TRIPLES) or b""

@@ -138,7 +138,7 @@ class DataSource:
     def store(self) -> pyoxigraph.Store | Endpoint:
         """The backend queries run on: the remote endpoint, the store given, an in-memory store of the files
         given, or else the built dataset's store (built first if missing)."""
-        from ..store import STORE_DIR, is_store, open_store
+        from ..store import matches, open_store, store_path
 
         if self.endpoint_url:
             from ..endpoint import endpoint
@@ -152,9 +152,15 @@ class DataSource:
         if self.store_dir is not None:
             return open_store(self.store_dir)
         if not self.files:
-            dataset_files((), self.dist_dir)
-            if is_store(self.dist_dir / STORE_DIR):
-                return open_store(self.dist_dir / STORE_DIR)
+            (dataset,) = dataset_files((), self.dist_dir)
+            built = store_path(self.dist_dir)
+            if matches(built, dataset):
+                return open_store(built)
+            if built.exists():
+                click.echo(
+                    f"note: {built} does not match {dataset}; reading the file (kg build renews both)",
+                    err=True,
+                )
         return load_store(
             self.files, self.dist_dir, allow_network=self.allow_network, max_bytes=self.max_bytes
         )
@@ -172,9 +178,8 @@ def data_options(function: F) -> F:
 
     @functools.wraps(function)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
-        from ..guard import guarded
-
         from ..endpoint import is_loopback
+        from ..guard import guarded
 
         source = DataSource(
             files=tuple(kwargs.pop("data_files")),
@@ -232,7 +237,10 @@ def _named_inputs(source: DataSource, options: dict[str, Any]) -> list[Path]:
 
     The guard refuses Python-level reads of anything else while the command runs.
     """
-    named: list[Path] = [*source.files, source.dist_dir, *([source.store_dir] if source.store_dir else [])]
+    from ..store import store_path
+
+    stores = [source.store_dir] if source.store_dir else [store_path(source.dist_dir)]
+    named: list[Path] = [*source.files, source.dist_dir, *stores]
     if not source.files and not (source.dist_dir / "dataset.nt").is_file():
         from ..build import source_document_paths
 
