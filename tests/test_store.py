@@ -15,10 +15,21 @@ from kg.store import is_store, make_store, matches, open_store, store_path
 XSD = "http://www.w3.org/2001/XMLSchema#"
 INTEGER_TYPES = {
     XSD + name
-    for name in (
-        "integer nonNegativeInteger positiveInteger nonPositiveInteger negativeInteger long int short byte "
-        "unsignedLong unsignedInt unsignedShort unsignedByte"
-    ).split()
+    for name in [
+        "integer",
+        "nonNegativeInteger",
+        "positiveInteger",
+        "nonPositiveInteger",
+        "negativeInteger",
+        "long",
+        "int",
+        "short",
+        "byte",
+        "unsignedLong",
+        "unsignedInt",
+        "unsignedShort",
+        "unsignedByte",
+    ]
 }
 
 
@@ -36,7 +47,7 @@ def test_build_writes_a_store_beside_the_output_folder_matching_its_ntriples(bui
 
 
 def _value_key(term) -> tuple:
-    """A literal by value, the way Oxigraph's store keeps it: numbers and booleans canonical, tags lower case."""
+    """A literal by value, as Oxigraph's store keeps it: numbers and booleans canonical, tags lower case."""
     import pyoxigraph
 
     if not isinstance(term, pyoxigraph.Literal):
@@ -114,7 +125,9 @@ def test_kg_load_refuses_to_overwrite_a_folder_that_is_no_store(built: Path, tmp
     assert (tmp_path / "precious" / "notes.txt").read_text() == "keep me"
 
 
-def test_kg_load_replaces_an_older_store_only_when_the_new_one_is_complete(built: Path, tmp_path: Path) -> None:
+def test_kg_load_replaces_an_older_store_only_when_the_new_one_is_complete(
+    built: Path, tmp_path: Path
+) -> None:
     target = tmp_path / "store"
     make_store(target, [])
     bad = tmp_path / "bad.ttl"
@@ -125,9 +138,7 @@ def test_kg_load_replaces_an_older_store_only_when_the_new_one_is_complete(built
 
 
 def test_read_commands_refuse_more_than_one_source(built: Path) -> None:
-    code, output = invoke(
-        "stats", "--data", str(built / "dataset.nt"), "--store", str(store_path(built))
-    )
+    code, output = invoke("stats", "--data", str(built / "dataset.nt"), "--store", str(store_path(built)))
     assert code == 2 and "give one of --data, --store" in output
 
 

@@ -123,6 +123,12 @@ class DataSource:
     store_dir: Path | None = None
     endpoint_url: str | None = None
 
+    @property
+    def worker_timeout(self) -> float | None:
+        """The time limit of the forked worker (:mod:`kg.limits`) that runs local work; none for an endpoint,
+        whose client keeps its own deadline (and needs the network a sandboxed worker lacks)."""
+        return None if self.endpoint_url else self.timeout
+
     def graph(self, *more: Path) -> Graph:
         """The data as an rdflib graph (``more`` files first, then ``--data``, ``--store``, ``--endpoint``;
         else the built dataset's N-Triples file, which keeps every literal as written)."""
