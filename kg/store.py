@@ -24,7 +24,7 @@ not rewrite them either, and an ``xsd:string`` literal becomes rdflib's plain li
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -205,7 +205,7 @@ def store_path(out_dir: Path) -> Path:
     return resolved.parent / f"{resolved.name}.store"
 
 
-def write_store(out_dir: Path, quads: Iterable[pyoxigraph.Quad], *, source: Path | None = None) -> Path:
+def write_store(out_dir: Path, quads: Sequence[pyoxigraph.Quad], *, source: Path | None = None) -> Path:
     """Bulk-load ``quads`` into the build's store for ``out_dir`` (see :func:`store_path`); its path.
 
     ``source`` is the published file the quads were written to: its size and modification time are recorded,
@@ -215,8 +215,13 @@ def write_store(out_dir: Path, quads: Iterable[pyoxigraph.Quad], *, source: Path
     return make_store(store_path(out_dir), quads, source=source)
 
 
-def make_store(target: Path, quads: Iterable[pyoxigraph.Quad], *, source: Path | None = None) -> Path:
-    """A new on-disk store at ``target`` holding ``quads``, made aside and renamed into place."""
+def make_store(target: Path, quads: Sequence[pyoxigraph.Quad], *, source: Path | None = None) -> Path:
+    """A new on-disk store at ``target`` holding ``quads``, made aside and renamed into place.
+
+    Beside Oxigraph's files the store keeps the quads as written (:data:`WRITTEN`, a hard link to ``source``
+    when that is the N-Triples file they came from): the commands that need every literal exactly as written
+    (validate, export) read it, since the store itself canonicalises numbers (see the module notes).
+    """
     import json
     import shutil
     import tempfile
@@ -229,12 +234,16 @@ def make_store(target: Path, quads: Iterable[pyoxigraph.Quad], *, source: Path |
     target.parent.mkdir(parents=True, exist_ok=True)
     temp = Path(tempfile.mkdtemp(prefix=f".{target.name}-", dir=target.parent))
     try:
+        from .publish import _umask
+
+        temp.chmod(0o777 & ~_umask())
         store = pyoxigraph.Store(str(temp / "data"))
         store.bulk_extend(quads)
         store.flush()
         store.optimize()
         triples = len(store)
         del store
+        _keep_written(quads, temp / WRITTEN, source)
         marker: dict[str, object] = {"format": "oxigraph", "quads": triples}
         if source is not None:
             marker["source"] = _fingerprint(source)
@@ -250,6 +259,32 @@ def make_store(target: Path, quads: Iterable[pyoxigraph.Quad], *, source: Path |
         shutil.rmtree(temp, ignore_errors=True)
         raise
     return target
+
+
+WRITTEN = "dataset.nt"
+"""The N-Triples copy of a store's data with every literal as written."""
+
+
+def _keep_written(quads: Sequence[pyoxigraph.Quad], target: Path, source: Path | None) -> None:
+    import os
+    import shutil
+
+    import pyoxigraph
+
+    if source is not None and source.suffix == ".nt":
+        try:
+            os.link(source, target)
+        except OSError:
+            shutil.copyfile(source, target)
+        return
+    triples = (pyoxigraph.Triple(q.subject, q.predicate, q.object) for q in quads)
+    pyoxigraph.serialize(triples, output=str(target), format=pyoxigraph.RdfFormat.N_TRIPLES)
+
+
+def written(store: Path) -> Path | None:
+    """The store's data as written (N-Triples), or None for a store made without it."""
+    path = Path(store) / WRITTEN
+    return path if path.is_file() else None
 
 
 def _fingerprint(path: Path) -> dict[str, object]:

@@ -158,3 +158,15 @@ def test_a_store_older_than_its_dataset_is_not_used(tmp_path: Path, built: Path)
     assert code == 0
     assert "does not match" in output
     assert json.loads(output[output.index("{") :])["triples"] > 0
+
+
+def test_validate_and_export_on_a_store_see_the_literals_as_written(built: Path, tmp_path: Path) -> None:
+    """Regression: validating a store read its canonical integers and reported every xsd:positiveInteger."""
+    target = tmp_path / "store"
+    assert invoke("load", str(built / "dataset.ttl"), "--store", str(target))[0] == 0
+    code, on_store = invoke("validate", "--store", str(target), "--format", "json")
+    assert code == 0, on_store
+    code, on_file = invoke("validate", "--data", str(built / "dataset.nt"), "--format", "json")
+    assert json.loads(on_store) == json.loads(on_file)
+    code, exported = invoke("export", "--store", str(target), "--format", "nt")
+    assert code == 0 and exported == (built / "dataset.nt").read_text(encoding="utf-8")

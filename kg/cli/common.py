@@ -132,14 +132,19 @@ class DataSource:
     def graph(self, *more: Path) -> Graph:
         """The data as an rdflib graph (``more`` files first, then ``--data``, ``--store``, ``--endpoint``;
         else the built dataset's N-Triples file, which keeps every literal as written)."""
-        if not more and not self.files and (self.endpoint_url or self.store_dir):
+        files = (*more, *self.files)
+        if not files and self.store_dir is not None:
+            from ..store import open_store, written
+
+            open_store(self.store_dir)  # a clear error when it is no store
+            copy = written(self.store_dir)
+            files = (copy,) if copy else ()
+        if not files and (self.endpoint_url or self.store_dir):
             from ..query import run
 
             with progress("reading the data"):
                 return run(self.store(), _EVERYTHING).graph()
-        return load_graph(
-            (*more, *self.files), self.dist_dir, allow_network=self.allow_network, max_bytes=self.max_bytes
-        )
+        return load_graph(files, self.dist_dir, allow_network=self.allow_network, max_bytes=self.max_bytes)
 
     def store(self) -> pyoxigraph.Store | Endpoint:
         """The backend queries run on: the remote endpoint, the store given, an in-memory store of the files
