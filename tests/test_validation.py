@@ -267,7 +267,9 @@ def test_report_survives_pickling_for_the_forked_worker(shapes, ontology):
 def test_json_has_the_documented_schema(shapes, ontology):
     report = check(messy_graph(), shapes, ontology)
     document = json.loads(report.to_json())
-    assert list(document) == ["schema", "conforms", "counts", "focus_nodes", "notes", "engine", "prefixes", "problems"]
+    assert list(document) == [
+        *("schema", "conforms", "counts", "focus_nodes", "notes", "engine", "prefixes", "problems")
+    ]
     assert document["schema"] == JSON_SCHEMA == "fazhi-kg/validation/1"
     assert document["conforms"] is False
     assert document["counts"] == {"violation": 3, "warning": 1, "info": 1}
