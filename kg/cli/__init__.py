@@ -21,6 +21,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "load": ("kg.cli.store:load_command", "Make a query store from RDF files (read commands take --store)."),
     "push": ("kg.cli.store:push_command", "Upload the dataset to a SPARQL server (Graph Store protocol)."),
     "serve": ("kg.cli.store:serve_command", "Serve the dataset with Oxigraph's SPARQL server (read-only)."),
+    "synth": ("kg.cli.store:synth_command", "Make synthetic cases for benchmarks (never published)."),
     "import": ("kg.cli.imports:import_group", "Import reference data (divisions, legislation) into data/."),
     "analyze": ("kg.cli.analyze:analyze", "Network analysis: similarity, centrality, paths, diffusion."),
 }

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from .common import DEFAULT_DIST, DEFAULT_TIMEOUT, progress
+from .common import DEFAULT_DIST, DEFAULT_TIMEOUT, guarded_command, progress
 
 
 @click.command("load")
@@ -170,3 +170,41 @@ def serve_command(store_dir: Path | None, host: str, port: int, timeout: float) 
         return
     if completed.returncode not in (0, -2, 130):
         raise click.exceptions.Exit(completed.returncode)
+
+
+@click.command("synth")
+@click.option("--cases", "count", type=click.IntRange(min=1), required=True, help="How many cases to make.")
+@click.option("--seed", type=int, default=0, show_default=True, help="Random seed: same seed, same files.")
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=Path("synth-cases"),
+    show_default=True,
+    help="Folder for the case files (new or empty).",
+)
+@click.option(
+    "--rdf",
+    "rdf_file",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=None,
+    help="Write the whole dataset with the synthetic cases as N-Triples to this file instead of case files.",
+)
+@guarded_command
+def synth_command(count: int, seed: int, out_dir: Path, rdf_file: Path | None) -> None:
+    """Make synthetic cases for benchmarks, drawn from the real ones (never part of the published data).
+
+    \b
+    Example:
+      kg synth --cases 1000 --seed 1 --out /tmp/cases && kg build --cases /tmp/cases --out /tmp/dist
+      kg synth --cases 1000 --seed 1 --rdf /tmp/synthetic.nt
+    """
+    from ..synth import write_case_files, write_dataset
+
+    with progress("making synthetic cases"):
+        if rdf_file is not None:
+            triples = write_dataset(rdf_file, count, seed)
+            click.echo(f"wrote {triples} triples ({count} synthetic cases) → {rdf_file}")
+            return
+        files = write_case_files(out_dir, count, seed)
+    click.echo(f"wrote {len(files)} synthetic case files → {out_dir}")
