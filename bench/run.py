@@ -246,8 +246,8 @@ def print_row(row: Row) -> None:
         base = f"{'>limit' if row.timed_out else '–':>8}"
     base_mb = f"{row.baseline_peak_mb:8.0f}" if row.baseline_peak_mb else f"{'–':>8}"
     print(
-        f"{row.size:<8} {row.triples:>9}  {row.step:<46} {row.seconds:8.2f} {row.peak_mb:7.0f} {base} {base_mb} "
-        f"{row.ratio:>7}  {row.baseline}",
+        f"{row.size:<8} {row.triples:>9}  {row.step:<46} {row.seconds:8.2f} {row.peak_mb:7.0f} {base} "
+        f"{base_mb} {row.ratio:>7}  {row.baseline}",
         flush=True,
     )
 
