@@ -20,6 +20,7 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from .errors import InputError
 
@@ -150,7 +151,7 @@ def _hook(event: str, args: tuple) -> None:
         _check_open(args)
 
 
-def _to_loopback(event: str, args: tuple) -> bool:
+def _to_loopback(event: str, args: tuple[Any, ...]) -> bool:
     """True when a connection or name lookup goes to a loopback address (or ``localhost``)."""
     import ipaddress
 

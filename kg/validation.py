@@ -20,7 +20,7 @@ import hashlib
 import json
 import re
 import warnings
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
@@ -300,18 +300,23 @@ def _with_subclass_axioms(data: Graph, ontology: Graph) -> Graph:
 def _run_pyshacl(data: Graph, shapes: Graph, *, turbo: bool = False) -> Graph:
     """pyshacl (or, with ``turbo``, pyshacl-turbo through the same API) with every optional feature off;
     its errors become the user's input errors."""
+    run: Callable[..., Any]
+    refusal: type[Exception]
     if turbo:
-        import pyshacl_turbo as pyshacl
-        from pyshacl_turbo import ReportableRuntimeError
+        import pyshacl_turbo
+
+        run, refusal = pyshacl_turbo.validate, pyshacl_turbo.ReportableRuntimeError
     else:
-        import pyshacl  # type: ignore[no-redef]
-        from pyshacl.errors import ReportableRuntimeError  # type: ignore[no-redef]
+        import pyshacl
+        from pyshacl.errors import ReportableRuntimeError
+
+        run, refusal = pyshacl.validate, ReportableRuntimeError
 
     try:
         with warnings.catch_warnings():
             # pyshacl's text report prints ill-typed numbers and rdflib warns; they are reported here
             warnings.filterwarnings("ignore", message="Serializing weird", category=UserWarning)
-            _conforms, results, _text = pyshacl.validate(
+            outcome: tuple[bool, Graph, str] = run(
                 data,
                 shacl_graph=shapes,
                 inplace=not turbo,  # pyshacl-turbo writes into an in-place graph; the view is read-only
@@ -324,12 +329,12 @@ def _run_pyshacl(data: Graph, shapes: Graph, *, turbo: bool = False) -> Graph:
                 js=False,
                 do_owl_imports=False,
             )
-    except ReportableRuntimeError as error:
+    except refusal as error:
         detail = getattr(error, "message", None) or str(error)
         raise InputError(f"shapes: not valid SHACL: {detail}; fix the shapes file") from error
     except RecursionError as error:
         raise LimitExceeded("validation: input too deeply nested (a path or list is too long)") from error
-    return results
+    return outcome[1]
 
 
 def _default_shapes() -> Graph:

@@ -36,6 +36,7 @@ class LazyGroup(click.Group):
     def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
         if name not in COMMANDS:
             return None
+        _configure_rdflib()
         module, _, attribute = COMMANDS[name][0].partition(":")
         command = getattr(importlib.import_module(module), attribute)
         return command
@@ -60,8 +61,9 @@ def cli() -> None:
     """
 
 
-def main(argv: list[str] | None = None) -> Any:
-    """The console entry point; the application (not the library) sets rdflib's globals here."""
+def _configure_rdflib() -> None:
+    """The application (not the library) sets rdflib's globals, once a subcommand is about to run: ``kg
+    --help`` never imports rdflib, which is most of its start-up time."""
     import logging
 
     import rdflib
@@ -69,6 +71,10 @@ def main(argv: list[str] | None = None) -> Any:
     rdflib.NORMALIZE_LITERALS = False
     # rdflib logs a traceback for every ill-typed literal it reads; kg validate reports those plainly instead.
     logging.getLogger("rdflib.term").setLevel(logging.CRITICAL)
+
+
+def main(argv: list[str] | None = None) -> Any:
+    """The console entry point."""
     from .common import run_cli
 
     return run_cli(cli, argv if argv is not None else sys.argv[1:])
