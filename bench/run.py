@@ -295,15 +295,19 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="kg-bench-") as folder:
         for size in options.sizes.split(","):
             run_size(size.strip(), Path(folder), options.baseline_limit, rows, options.skip_analysis)
+            save(rows, times, options.baseline_limit)  # kept after each size, so a stopped run keeps its rows
+    print(f"results: {OUT / 'results.json'}")
+
+
+def save(rows: list[Row], times: dict[str, float], limit: float) -> None:
     document = {
         "machine": machine(),
         "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
         "startup_seconds": times,
-        "baseline_limit_seconds": options.baseline_limit,
+        "baseline_limit_seconds": limit,
         "rows": [{**asdict(row), "ratio": row.ratio} for row in rows],
     }
     (OUT / "results.json").write_text(json.dumps(document, indent=2, ensure_ascii=False) + "\n")
-    print(f"results: {OUT / 'results.json'}")
 
 
 if __name__ == "__main__":
