@@ -228,3 +228,33 @@ def test_serve_needs_a_store(tmp_path: Path) -> None:
     code, output = invoke("serve", "--store", str(tmp_path))
     assert code == 2 and "not a kg store" in output
     make_store(tmp_path / "s", [])
+
+
+def test_kg_serve_prints_the_url_and_serves_until_stopped(built: Path) -> None:
+    import socket
+    import subprocess
+    import sys
+
+    port = free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "kg", "serve", "--store", str(store_path(built)), "--port", str(port)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
+    try:
+        assert process.stdout is not None
+        first = process.stdout.readline().decode()
+        assert f"http://127.0.0.1:{port}/query" in first
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
+                break
+            except OSError:
+                time.sleep(0.2)
+        assert run(Endpoint(f"http://127.0.0.1:{port}/query"), "ASK { ?c a fz:Case }").boolean is True
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+        if process.stdout:
+            process.stdout.close()

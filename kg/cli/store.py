@@ -148,7 +148,8 @@ def serve_command(store_dir: Path | None, host: str, port: int, timeout: float) 
       kg serve
       kg query --endpoint http://127.0.0.1:7878/query --name rq01-case-regions
     """
-    import subprocess
+    import os
+    import sys
 
     from ..endpoint import is_loopback
     from ..server import EXAMPLE_QUERY, server
@@ -164,12 +165,10 @@ def serve_command(store_dir: Path | None, host: str, port: int, timeout: float) 
         click.echo(f"warning: listening on {host}, reachable from other machines", err=True)
     click.echo(f"example query:\n{EXAMPLE_QUERY}\n{spec.example()}")
     click.echo(f"kg query --endpoint {spec.query_url} --name rq01-case-regions")
-    try:
-        completed = subprocess.run(spec.command, check=False)
-    except KeyboardInterrupt:
-        return
-    if completed.returncode not in (0, -2, 130):
-        raise click.exceptions.Exit(completed.returncode)
+    sys.stdout.flush()
+    sys.stderr.flush()
+    # The server replaces this process: Ctrl-C and signals reach it directly, and no orphan is left behind.
+    os.execv(spec.command[0], list(spec.command))
 
 
 @click.command("synth")
