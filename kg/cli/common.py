@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import click
 
 from ..errors import KgError
+from ..limits import run_with_timeout
 
 if TYPE_CHECKING:
     import pyoxigraph
@@ -150,9 +151,34 @@ def data_options(function: F) -> F:
             timeout=kwargs.pop("timeout"),
             max_bytes=kwargs.pop("max_bytes"),
         )
+        output = kwargs.get("output")
+        if isinstance(output, Path):
+            from ..publish import check_output_file
+
+            check_output_file(output)
         readable = None if getattr(function, "reads_system_files", False) else _named_inputs(source, kwargs)
         with guarded(allow_network=source.allow_network, readable=readable):
-            return function(*args, source=source, **kwargs)
+            work = functools.partial(
+                run_with_timeout,
+                _deferring,
+                function,
+                args,
+                {**kwargs, "source": source},
+                timeout=source.timeout,
+                what=_command_name(kwargs),
+                isolate=True,
+            )
+            try:
+                outputs, code, usage = work()
+            except DatasetMissing:
+                dataset_files((), source.dist_dir)  # built here, outside the confined worker
+                outputs, code, usage = work()
+        if usage is not None:
+            raise click.UsageError(usage) if usage[1] == 2 else click.ClickException(usage[0])
+        for text, output in outputs:
+            write_output(text, output)
+        if code:
+            raise click.exceptions.Exit(code)
 
     decorated = _safety_options(wrapper)
     decorated = click.option(
@@ -173,6 +199,48 @@ def data_options(function: F) -> F:
     return decorated  # type: ignore[return-value]
 
 
+class DatasetMissing(KgError):
+    """Raised in a read command's worker, which may not write: the parent builds the dataset and retries."""
+
+
+Deferred = list[tuple[str | bytes, Path | None]]
+_deferred: Deferred | None = None
+"""Outputs a command made inside its worker, written by the parent once the command has succeeded."""
+
+
+def _deferring(
+    function: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[str, Any]
+) -> tuple[Deferred, int, tuple[str, int] | None]:
+    """Worker side of a read command: run it, keeping its outputs, exit code and usage error as plain data.
+
+    The whole command (reading and parsing the data, the query, the shapes, the work) runs inside the
+    time-limited, memory-limited, kernel-confined worker; only the outputs come back.
+    """
+    global _deferred
+    _deferred = []
+    code = 0
+    usage: tuple[str, int] | None = None
+    try:
+        function(*args, **kwargs)
+    except click.exceptions.Exit as done:
+        code = done.exit_code
+    except click.ClickException as error:
+        usage = (error.format_message(), error.exit_code)
+    return _deferred, code, usage
+
+
+def _command_name(options: dict[str, Any]) -> str:
+    """How messages about the whole command name it: by its query file when it has one."""
+    for value in options.values():
+        if isinstance(value, str) and value.strip().endswith(QUERY_SUFFIXES) and "\n" not in value:
+            return value.strip()
+    context = click.get_current_context(silent=True)
+    return context.command_path if context is not None else "kg"
+
+
+QUERY_SUFFIXES = (".rq", ".ru", ".sparql")
+
+
 def _named_inputs(source: DataSource, options: dict[str, Any]) -> list[Path]:
     """Every path the user named for this command (files, folders, query files), plus the dataset folder.
 
@@ -188,7 +256,7 @@ def _named_inputs(source: DataSource, options: dict[str, Any]) -> list[Path]:
         for item in values:
             if isinstance(item, Path):
                 named.append(item)
-            elif isinstance(item, str) and item.strip().endswith((".rq", ".sparql")) and "\n" not in item:
+            elif isinstance(item, str) and item.strip().endswith(QUERY_SUFFIXES) and "\n" not in item:
                 named.append(Path(item.strip()))
     return named
 
@@ -202,7 +270,9 @@ def reads_system_files(function: F) -> F:
 @contextmanager
 def progress(message: str) -> Iterator[None]:
     """Say what is happening on a terminal when a step takes more than a second; say nothing elsewhere."""
-    if not sys.stderr.isatty():
+    from ..sandbox import confined
+
+    if not sys.stderr.isatty() or confined() is not None:
         yield
         return
     shown = threading.Event()
@@ -231,6 +301,10 @@ def dataset_files(data_files: tuple[Path, ...], dist_dir: Path) -> list[Path]:
         return list(data_files)
     dataset = dist_dir / "dataset.nt"
     if not dataset.is_file():
+        from ..sandbox import confined
+
+        if confined() is not None:
+            raise DatasetMissing(f"{dist_dir}: no built dataset")
         from ..build import build
 
         with progress("building the dataset"):
@@ -273,7 +347,15 @@ def load_store(
 
 
 def write_output(text: str | bytes, output: Path | None) -> None:
-    """Print to stdout, or write a file atomically."""
+    """Print to stdout (also for ``-o -``), or write a file atomically.
+
+    Inside a read command's worker the output is kept and written by the parent after the command succeeds.
+    """
+    if _deferred is not None:
+        _deferred.append((text, output))
+        return
+    if output is not None and str(output) == "-":
+        output = None
     if output is None:
         if isinstance(text, bytes):
             sys.stdout.buffer.write(text)
