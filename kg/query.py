@@ -424,9 +424,23 @@ def _run_oxigraph(store: Any, checked: CheckedQuery, bindings: dict[str, Identif
         rows = [{name: convert(solution[name]) for name in names} for solution in answer]
     except RecursionError:
         raise LimitExceeded("query too deeply nested") from None
-    except (SyntaxError, OSError, ValueError, TypeError) as error:
-        raise QueryError(f"query: {error}") from None
+    except (SyntaxError, OSError, ValueError, TypeError, RuntimeError) as error:
+        raise QueryError(f"query: {_engine_message(error)}") from None
     return QueryResult(kind="select", variables=list(names), rows=rows)
+
+
+def _engine_message(error: Exception) -> str:
+    """Oxigraph's error in one line; a network call stopped by the sandbox says so."""
+    from . import sandbox
+
+    message = " ".join(str(error).split())
+    inside = sandbox.confined()
+    if inside and re.search(r"os error (1|13|101)\b|Permission denied|unreachable", message):
+        return (
+            f"it tried to reach the network, which the sandbox ({', '.join(inside)}) prevents; "
+            f"kg makes no network calls unless you pass --allow-network ({message})"
+        )
+    return message
 
 
 def _run_rdflib(graph: Any, checked: CheckedQuery, bindings: dict[str, Identifier]) -> QueryResult:

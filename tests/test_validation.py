@@ -355,13 +355,29 @@ SPARQL_SHAPE = """
 def test_sparql_constraint_calling_a_service_is_refused(ontology):
     body = "SERVICE <http://127.0.0.1:9/sparql> { $this ?p ?from }"
     query_shapes = Graph().parse(format="turtle", data=SPARQL_SHAPE % body)
-    with pytest.raises(InputError, match="uses SERVICE, which reaches outside the data"):
+    with pytest.raises(InputError, match=r"urn:x-sparql> is refused: SERVICE <http://127\.0\.0\.1:9/sparql>"):
+        validate(fixture("conforming.ttl"), shapes=query_shapes, ontology=ontology)
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "SERVIC\\u0045 <http://127.0.0.1:9/sparql> { $this ?p ?from }",
+        'FILTER (?from != "x") SERVICE <http://127.0.0.1:9/sparql> { $this ?p ?from } FILTER (?from != "y")',
+        "$this ?p ?from # SERVICE in a comment, then a bare CR\rSERVICE <http://127.0.0.1:9/s> { ?a ?b ?c }",
+    ],
+    ids=["escaped-keyword", "between-filters", "carriage-return"],
+)
+def test_sparql_constraint_is_checked_by_the_query_guard(ontology, body):
+    """Regression (issue 8): a regex check let SERVIC\\u0045 and a SERVICE between two FILTERs through."""
+    query_shapes = Graph().parse(format="turtle", data=SPARQL_SHAPE % body)
+    with pytest.raises(InputError, match=r"urn:x-sparql> is refused: (SERVICE|line \d+: a carriage)"):
         validate(fixture("conforming.ttl"), shapes=query_shapes, ontology=ontology)
 
 
 def test_sparql_constraint_reading_another_graph_is_refused(ontology):
     text = SPARQL_SHAPE.replace("WHERE { %s }", "FROM <file:///etc/passwd> WHERE { $this ?p ?from }")
-    with pytest.raises(InputError, match="uses FROM"):
+    with pytest.raises(InputError, match="FROM <file:///etc/passwd> is refused"):
         validate(
             fixture("conforming.ttl"), shapes=Graph().parse(format="turtle", data=text), ontology=ontology
         )
