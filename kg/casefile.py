@@ -374,7 +374,7 @@ def _kind(value: Any) -> str:
         return "nothing"
     if isinstance(value, bool):
         return f"the boolean {str(value).lower()}"
-    if isinstance(value, int | float):
+    if isinstance(value, int | float | Decimal):
         return f"the number {value}"
     if isinstance(value, str):
         return f"the text '{_short(value)}'"
@@ -655,13 +655,16 @@ def _outcome(reader: _Reader, value: Any, where: YamlPath, source: Span | None) 
     raw = reader.required(data, where, "value", "an outcome")
     number: Decimal | None = None
     if raw is not None:
-        if isinstance(raw, bool) or not isinstance(raw, int | float):
+        if isinstance(raw, bool) or not isinstance(raw, int | float | Decimal):
             reader.fail((*where, "value"), f"value must be a number, not {_kind(raw)}")
         else:
             try:
-                number = Decimal(str(raw))
+                number = raw if isinstance(raw, Decimal) else Decimal(str(raw))
             except InvalidOperation:
                 reader.fail((*where, "value"), f"value {raw} is not a finite number")
+            if number is not None and not number.is_finite():
+                reader.fail((*where, "value"), f"value {raw} is not a finite number")
+                number = None
     unit = reader.required(data, where, "unit", "an outcome")
     if unit is None and raw is not None:
         reader.problems[-1] = reader.doc.problem(

@@ -13,6 +13,7 @@ import json
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -32,25 +33,66 @@ MAX_NESTING = 64
 # --- plain files -----------------------------------------------------------------------------------------
 
 
-def read_bytes(path: Path | str, *, max_bytes: int = DEFAULT_MAX_BYTES, what: str = "file") -> bytes:
-    """Read a whole input file, refusing what is not a readable regular file or is over ``max_bytes``."""
+def read_bytes(
+    path: Path | str,
+    *,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    what: str = "file",
+    hint: str = "raise it with --max-bytes if you trust the file",
+) -> bytes:
+    """Read a whole input file, refusing what is not a readable regular file or is over ``max_bytes``.
+
+    The file is opened without blocking (a pipe put in its place never stalls the read), checked on the open
+    descriptor, and read up to one byte past the limit: a file that grows while it is read cannot pass it.
+    """
+    import os
+    import stat
+
     path = Path(path)
     if not path.exists():
         raise InputError(f"{path}: no such {what}; check the path")
     if path.is_dir():
         raise InputError(f"{path}: is a directory; give a {what} instead")
-    if not path.is_file():
-        raise InputError(f"{path}: not a regular file; give a {what} instead")
-    size = path.stat().st_size
-    if size > max_bytes:
-        raise LimitExceeded(
-            f"{path}: {size} bytes is over the limit of {max_bytes} bytes; "
-            "raise it with --max-bytes if you trust the file"
-        )
     try:
-        return path.read_bytes()
+        descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
     except OSError as error:
         raise InputError(f"{path}: cannot be read ({error.strerror})") from error
+    try:
+        status = os.fstat(descriptor)
+        if not stat.S_ISREG(status.st_mode):
+            raise InputError(f"{path}: not a regular file; give a {what} instead")
+        chunks: list[bytes] = []
+        size = 0
+        while size <= max_bytes:
+            chunk = os.read(descriptor, min(1 << 20, max_bytes + 1 - size))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            size += len(chunk)
+    except OSError as error:
+        raise InputError(f"{path}: cannot be read ({error.strerror})") from error
+    finally:
+        os.close(descriptor)
+    if size > max_bytes:
+        found = max(size, status.st_size)
+        raise LimitExceeded(f"{path}: {found} bytes is over the limit of {max_bytes} bytes; {hint}")
+    return b"".join(chunks)
+
+
+class InputBudget:
+    """Counts the bytes a command reads over all its files and refuses the file that passes the total."""
+
+    def __init__(self, max_bytes: int = DEFAULT_MAX_BYTES) -> None:
+        self.limit = 4 * max_bytes
+        self.used = 0
+
+    def spend(self, size: int, path: Path | str) -> None:
+        self.used += size
+        if self.used > self.limit:
+            raise LimitExceeded(
+                f"{path}: the input files together pass the total limit of {self.limit} bytes (four times "
+                "the per-file limit); raise it with --max-bytes if you trust the files"
+            )
 
 
 def decode_text(data: bytes, path: Path | str) -> str:
@@ -136,10 +178,28 @@ def _plain_scalar(value: str, path: str, mark: Any) -> Any:
     if _INT.match(value):
         return int(value)
     if _FLOAT.match(value):
-        return float(value)
+        return _decimal(value, path, mark)
     if value in {".inf", "+.inf", "-.inf", ".nan", ".Inf", ".NaN"}:
         raise _yaml_problem(path, mark, f"{value} is not accepted as a number; quote it if it is text")
     return value
+
+
+LARGEST_EXPONENT = 308
+"""Numbers are kept exactly as written, as :class:`~decimal.Decimal`; beyond 1e±308 (where a double, and
+most tools reading the data, would turn them into infinity or zero) they are refused."""
+
+
+def _decimal(value: str, path: str, mark: Any) -> Decimal:
+    """A number with a fraction or exponent, from its text: every written digit kept, no float between."""
+    number = Decimal(value)
+    if number and not -LARGEST_EXPONENT < number.adjusted() < LARGEST_EXPONENT:
+        raise _yaml_problem(
+            path,
+            mark,
+            f"the number {value} is out of range (its size must lie between 1e-{LARGEST_EXPONENT} and "
+            f"1e{LARGEST_EXPONENT}); write it with fewer zeros, or quote it if it is text",
+        )
+    return number
 
 
 class _YamlProblem(Exception):
@@ -442,14 +502,18 @@ def read_quads(
     allow_network: bool = False,
     max_bytes: int = DEFAULT_MAX_BYTES,
     rename_blank_nodes: bool = False,
+    budget: InputBudget | None = None,
 ) -> list[pyoxigraph.Quad]:
     """Parse one RDF file into Oxigraph quads, safely; errors name the file, line and column.
 
     :param rename_blank_nodes: give blank nodes fresh ids, so that files loaded together keep theirs apart.
+    :param budget: the total input limit of a command reading several files.
     """
     import pyoxigraph
 
     raw = read_bytes(path, max_bytes=max_bytes, what="RDF file")
+    if budget is not None:
+        budget.spend(len(raw), path)
     fmt = format or RdfFormat.from_extension(path)
     if not raw.removeprefix(b"\xef\xbb\xbf").strip():
         raise InputError(f"{path}: the file is empty; give an RDF file with data")
@@ -462,7 +526,12 @@ def read_quads(
         ) from None
     except RecursionError:
         raise LimitExceeded(f"{path}: input too deeply nested") from None
-    except MemoryError:
+    except MemoryError as error:
+        if "buffer maximal size" in str(error):
+            raise LimitExceeded(
+                f"{path}: one literal or IRI is longer than 16 MiB, the most the RDF parser (Oxigraph) holds "
+                "in one token; shorten it or split it"
+            ) from None
         raise LimitExceeded(f"{path}: the input expands beyond the available memory") from None
     for quad in quads:
         if any(isinstance(term, pyoxigraph.Triple) for term in (quad.subject, quad.object)):
@@ -573,8 +642,11 @@ def read_rdf_files(
     graph = Graph()
     for prefix, namespace in PREFIXES.items():
         graph.bind(prefix, namespace)
+    budget = InputBudget(max_bytes)
     for number, path in enumerate(paths):
-        quads = read_quads(path, format=format, allow_network=allow_network, max_bytes=max_bytes)
+        quads = read_quads(
+            path, format=format, allow_network=allow_network, max_bytes=max_bytes, budget=budget
+        )
         quads_to_graph(quads, graph, blank_prefix=f"f{number}-")
     return graph
 
@@ -609,7 +681,13 @@ def read_query(text_or_path: str, *, max_bytes: int = 1024 * 1024) -> str:
     """A query given inline or as a ``.rq``/``.sparql`` file path; the file goes through the same checks."""
     candidate = text_or_path.strip()
     if candidate.endswith((".rq", ".ru", ".sparql")) and "\n" not in candidate:
-        text = read_text(candidate, max_bytes=max_bytes, what="query file")
+        data = read_bytes(
+            candidate,
+            max_bytes=max_bytes,
+            what="query file",
+            hint=f"a query file may hold at most {max_bytes // 1024} KiB; shorten the query",
+        )
+        text = decode_text(data, candidate)
         if not text.strip():
             raise InputError(f"{candidate}: the query file is empty; write a SPARQL query in it")
         return text

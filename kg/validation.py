@@ -576,8 +576,10 @@ _LEXICAL_FORMS: dict[str, re.Pattern[str]] = {
     "gMonth": re.compile(rf"--(0[1-9]|1[0-2]){_TZ}"),
     "gDay": re.compile(rf"---(0[1-9]|[12]\d|3[01]){_TZ}"),
     "gMonthDay": re.compile(rf"--(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01]){_TZ}"),
+    "decimal": re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)"),
 }
-"""Lexical forms that rdflib does not check (its ``ill_typed`` is None for them)."""
+"""Lexical forms that rdflib does not check (its ``ill_typed`` is None for them), or checks too leniently:
+it reads an ``xsd:decimal`` through Python's ``Decimal``, which accepts ``INF``, ``NaN`` and exponents."""
 
 _HINTS: dict[str, tuple[str, str]] = {
     "date": (

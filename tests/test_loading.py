@@ -383,3 +383,19 @@ def test_read_query_inline_and_file(tmp_path: Path) -> None:
         read_query("#" * 2000, max_bytes=1000)
     with pytest.raises(InputError, match="no such query file"):
         read_query(str(tmp_path / "missing.rq"))
+
+
+def test_yaml_numbers_keep_every_written_digit(tmp_path: Path) -> None:
+    """Regression (issue 8): 12345678901234567.25 became 12345678901234568 through a float."""
+    from decimal import Decimal
+
+    path = write(tmp_path, "n.yaml", "a: 12345678901234567.25\nb: 0.1\nc: 21\n")
+    assert load_yaml(path).data == {"a": Decimal("12345678901234567.25"), "b": Decimal("0.1"), "c": 21}
+
+
+@pytest.mark.parametrize("number", ["1e309", "-1e309", "1e-400"])
+def test_yaml_numbers_out_of_range_are_refused_by_place(tmp_path: Path, number: str) -> None:
+    """Regression (issue 8): 1e309 was published as "Infinity"^^xsd:decimal and 1e-400 as 0, exit 0."""
+    path = write(tmp_path, "n.yaml", f"title: x\nvalue: {number}\n")
+    with pytest.raises(InputError, match=rf"n\.yaml:2:8: the number {re.escape(number)} is out of range"):
+        load_yaml(path)

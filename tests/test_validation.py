@@ -497,3 +497,15 @@ def test_sixty_thousand_triples_validate_in_under_ten_seconds(shapes, ontology):
     elapsed = time.process_time() - started
     assert report.counts == {"Violation": 0, "Warning": 34, "Info": 0}
     assert elapsed < 10, f"validation of {len(data)} triples took {elapsed:.1f} s of CPU"
+
+
+@pytest.mark.parametrize("lexical", ["INF", "-INF", "NaN", "Infinity", "1e309", "1E3"])
+def test_non_finite_and_exponent_decimals_are_ill_typed(ontology, lexical):
+    """Regression (issue 8): "Infinity"^^xsd:decimal was published and passed kg validate."""
+    data = fixture("conforming.ttl")
+    data.add((URIRef("urn:x-outcome"), FZ.value, Literal(lexical, datatype=XSD.decimal, normalize=False)))
+    report = validate(data, shapes=Graph(), ontology=ontology)
+    assert [p.message_en for p in report.problems if p.focus == "urn:x-outcome"] == [
+        f'"{lexical}" is not a valid xsd:decimal; write a plain number such as 21 or 1700.5; keep words like 余 '
+        "out of the value"
+    ]

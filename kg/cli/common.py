@@ -328,10 +328,11 @@ def load_store(
     data_files: tuple[Path, ...], dist_dir: Path, *, allow_network: bool = False, max_bytes: int | None = None
 ) -> pyoxigraph.Store:
     """The data a command reads, in a fast query store."""
-    from ..loading import DEFAULT_MAX_BYTES, read_quads
+    from ..loading import DEFAULT_MAX_BYTES, InputBudget, read_quads
     from ..store import from_quads
 
     files = dataset_files(data_files, dist_dir)
+    budget = InputBudget(max_bytes or DEFAULT_MAX_BYTES)
     with progress("loading the data"):
         quads = []
         for path in files:
@@ -341,6 +342,7 @@ def load_store(
                     allow_network=allow_network,
                     max_bytes=max_bytes or DEFAULT_MAX_BYTES,
                     rename_blank_nodes=len(files) > 1,
+                    budget=budget,
                 )
             )
         return from_quads(quads)
