@@ -389,6 +389,9 @@ class RdfFormat(enum.Enum):
         }[self]
 
 
+_ABSOLUTE = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
+"""An absolute IRI (or a compact IRI, ``prefix:local``) starts with a scheme; ``_:`` starts a blank node."""
+
 _DOCTYPE = re.compile(r"<!\s*(DOCTYPE|ENTITY)", re.IGNORECASE)
 
 
@@ -399,12 +402,14 @@ def shipped_context() -> dict[str, Any]:
     return json.loads((data_dir() / "context.jsonld").read_text(encoding="utf-8"))["@context"]
 
 
-def _localise_jsonld(document: Any, path: Path | str, allow_network: bool) -> bool:
+def _localise_jsonld(document: Any, path: Path | str) -> bool:
     """Check a parsed JSON-LD document in one pass and substitute the shipped context in place.
 
     Refuses nesting deeper than :data:`MAX_NESTING`, ``@import`` and every context given by reference other
-    than the project's own (unless ``allow_network``), and relative ``@id`` values when no ``@base`` is set
-    (JSON-LD processing would drop them silently). Returns whether anything was substituted.
+    than the project's own (with or without ``--allow-network``: Oxigraph has no context loader, so kg
+    never claims to fetch one), and relative ``@id`` values when no ``@base`` is set, ``foo/bar:baz`` and
+    ``./x:y`` included (JSON-LD processing would drop them silently). Returns whether anything was
+    substituted.
     """
     from .terms import CONTEXT_IRI
 
@@ -422,13 +427,20 @@ def _localise_jsonld(document: Any, path: Path | str, allow_network: bool) -> bo
         if not isinstance(value, dict):
             continue
         for key, item in value.items():
-            if key == "@import" and not allow_network:
+            if key == "@import":
                 raise InputError(
-                    f"{path}: JSON-LD @import of '{item}' refused: kg never fetches contexts; inline it"
+                    f"{path}: JSON-LD @import of '{item}' refused: kg never fetches contexts (not even with "
+                    "--allow-network); inline it"
                 )
             if key == "@base":
                 has_base = True
-            elif key == "@id" and not in_context and isinstance(item, str) and ":" not in item:
+            elif (
+                key == "@id"
+                and not in_context
+                and isinstance(item, str)
+                and not _ABSOLUTE.match(item)
+                and not item.startswith("_:")
+            ):
                 relative = relative or item
             elif key == "@context":
                 entries = item if isinstance(item, list) else [item]
@@ -449,15 +461,16 @@ def _localise_jsonld(document: Any, path: Path | str, allow_network: bool) -> bo
         if reference == CONTEXT_IRI:
             container[index] = shipped_context()
             substituted = True
-        elif not allow_network:
+        else:
             raise InputError(
-                f"{path}: JSON-LD @context '{reference}' refused: kg never fetches remote or file contexts; "
-                f"inline the context, or refer to {CONTEXT_IRI} (shipped with kg)"
+                f"{path}: JSON-LD @context '{reference}' refused: kg never fetches remote or file contexts "
+                f"(not even with --allow-network); inline the context, or refer to {CONTEXT_IRI} (shipped "
+                "with kg)"
             )
     return substituted
 
 
-def _prepare(data: bytes, path: Path | str, fmt: RdfFormat, allow_network: bool) -> bytes:
+def _prepare(data: bytes, path: Path | str, fmt: RdfFormat) -> bytes:
     """Check an RDF document before a parser sees it; return the bytes to parse."""
     text = decode_text(data, path)
     if fmt is RdfFormat.RDFXML and _DOCTYPE.search(text):
@@ -472,7 +485,7 @@ def _prepare(data: bytes, path: Path | str, fmt: RdfFormat, allow_network: bool)
         except RecursionError:
             raise LimitExceeded(f"{path}: input too deeply nested") from None
         _refuse_lone_surrogates(text, path)
-        if not _localise_jsonld(document, path, allow_network):
+        if not _localise_jsonld(document, path):
             return text.encode("utf-8")
         return json.dumps(document, ensure_ascii=False).encode("utf-8")
     return text.encode("utf-8")
@@ -506,6 +519,7 @@ def read_quads(
 ) -> list[pyoxigraph.Quad]:
     """Parse one RDF file into Oxigraph quads, safely; errors name the file, line and column.
 
+    :param allow_network: accepted for the API's sake; reading RDF never uses the network.
     :param rename_blank_nodes: give blank nodes fresh ids, so that files loaded together keep theirs apart.
     :param budget: the total input limit of a command reading several files.
     """
@@ -517,7 +531,7 @@ def read_quads(
     fmt = format or RdfFormat.from_extension(path)
     if not raw.removeprefix(b"\xef\xbb\xbf").strip():
         raise InputError(f"{path}: the file is empty; give an RDF file with data")
-    data = _prepare(raw, path, fmt, allow_network)
+    data = _prepare(raw, path, fmt)
     try:
         quads = list(pyoxigraph.parse(data, format=fmt.oxigraph(), rename_blank_nodes=rename_blank_nodes))
     except SyntaxError as error:

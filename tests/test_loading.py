@@ -399,3 +399,23 @@ def test_yaml_numbers_out_of_range_are_refused_by_place(tmp_path: Path, number: 
     path = write(tmp_path, "n.yaml", f"title: x\nvalue: {number}\n")
     with pytest.raises(InputError, match=rf"n\.yaml:2:8: the number {re.escape(number)} is out of range"):
         load_yaml(path)
+
+
+@pytest.mark.parametrize("identifier", ["foo/bar:baz", "./x:y", "#frag", "relative"])
+def test_jsonld_relative_ids_with_a_colon_are_refused_not_dropped(tmp_path: Path, identifier: str) -> None:
+    """Regression (issue 8): relative @id values containing a colon vanished silently, exit 0."""
+    import json
+
+    document = {"@context": {"ex": "http://example.org/"}, "@id": identifier, "ex:p": "v"}
+    path = write(tmp_path, "r.jsonld", json.dumps(document))
+    with pytest.raises(InputError, match=f"relative IRI '{re.escape(identifier)}' in @id with no @base"):
+        read_rdf(path)
+    based = {**document, "@context": {**document["@context"], "@base": "http://example.org/base/"}}
+    assert len(read_rdf(write(tmp_path, "b.jsonld", json.dumps(based)))) == 1
+
+
+def test_jsonld_remote_context_is_refused_even_with_allow_network(tmp_path: Path) -> None:
+    """Regression (issue 8): --allow-network promised remote contexts, then failed with a syntax error at 1:1."""
+    path = write(tmp_path, "c.jsonld", '{"@context": "http://127.0.0.1:9/c.jsonld", "@id": "http://x/s"}')
+    with pytest.raises(InputError, match=r"not even with --allow-network"):
+        read_rdf(path, allow_network=True)

@@ -81,7 +81,7 @@ def _safety_options(function: F) -> F:
     function = click.option(
         "--allow-network",
         is_flag=True,
-        help="Allow SPARQL SERVICE/LOAD/FROM, remote JSON-LD contexts and other network or file access.",
+        help="Allow SPARQL SERVICE and FROM (queries and shapes) to reach the network; nothing else fetches.",
     )(function)
     return function
 
