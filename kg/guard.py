@@ -173,8 +173,8 @@ def _check_open(args: tuple) -> None:
     if not isinstance(path, str | bytes):
         return
     text = path.decode("utf-8", "replace") if isinstance(path, bytes) else path
-    if isinstance(flags, int) and hasattr(os, "O_PATH") and flags & os.O_PATH:
-        return  # a path handle reads nothing (the sandbox opens its Landlock roots so)
+    if isinstance(flags, int) and flags & (getattr(os, "O_PATH", 0) | getattr(os, "O_DIRECTORY", 0)):
+        return  # a path or folder handle reads no file (the sandbox's Landlock roots, the build's lock)
     if isinstance(mode, str):
         writing = any(flag in mode for flag in "wax+")
     else:

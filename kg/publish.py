@@ -400,6 +400,8 @@ def staged_folder(out_dir: Path) -> Iterator[Path]:
     import fcntl
     import shutil
 
+    from .guard import guarded
+
     check_build_folder(out_dir)
     parent = out_dir.parent if str(out_dir.parent) else Path(".")
     try:
@@ -418,7 +420,8 @@ def staged_folder(out_dir: Path) -> Iterator[Path]:
             raise OutputError(f"{out_dir}: cannot create the output directory ({error.strerror})") from None
         yield staging
         try:
-            _write_manifest(staging)
+            with guarded(readable=[staging]):  # the manifest reads back what was staged, nothing else
+                _write_manifest(staging)
             os.chmod(staging, 0o777 & ~_umask())
             _swap(staging, out_dir)
         except OSError as error:

@@ -506,6 +506,6 @@ def test_non_finite_and_exponent_decimals_are_ill_typed(ontology, lexical):
     data.add((URIRef("urn:x-outcome"), FZ.value, Literal(lexical, datatype=XSD.decimal, normalize=False)))
     report = validate(data, shapes=Graph(), ontology=ontology)
     assert [p.message_en for p in report.problems if p.focus == "urn:x-outcome"] == [
-        f'"{lexical}" is not a valid xsd:decimal; write a plain number such as 21 or 1700.5; keep words like 余 '
-        "out of the value"
+        f'"{lexical}" is not a valid xsd:decimal; write a plain number such as 21 or 1700.5; '
+        "keep words like 余 out of the value"
     ]

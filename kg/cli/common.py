@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import errno
 import functools
+import io
+import os
 import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -27,10 +30,50 @@ DEFAULT_DIST = Path("dist")
 DEFAULT_TIMEOUT = 120.0
 
 
+class _ClosedStream(io.TextIOBase):
+    """Stands for a standard stream the shell closed (``>&-``): writing to it is an error kg reports."""
+
+    def write(self, text: str) -> int:
+        raise OSError(errno.EBADF, "the stream is closed")
+
+
+def _prepare_streams() -> None:
+    """Closed streams become :class:`_ClosedStream`; messages on stderr never fail on the encoding."""
+    if sys.stdout is None:
+        sys.stdout = _ClosedStream()
+    if sys.stderr is None:
+        sys.stderr = _ClosedStream()
+    reconfigure = getattr(sys.stderr, "reconfigure", None)
+    if reconfigure is not None:
+        reconfigure(errors="backslashreplace")
+
+
+def _output_failure(error: OSError | UnicodeEncodeError) -> str:
+    if isinstance(error, UnicodeEncodeError):
+        encoding = getattr(sys.stdout, "encoding", None) or error.encoding
+        return (
+            f"stdout: the output holds characters the encoding {encoding} cannot write "
+            f"({error.object[error.start : error.end]!r}); set PYTHONIOENCODING=utf-8 or write a file with -o"
+        )
+    return f"stdout: cannot write the output ({error.strerror or error}); write a file with -o instead"
+
+
+def _abandon_stdout() -> None:
+    """Output failed: make sure the interpreter's final flush does not fail again with a traceback."""
+    with suppress(Exception):
+        sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - lives until exit
+
+
 def run_cli(command: click.Command, argv: list[str]) -> None:
-    """Run a click command, turning library errors into one ``Error:`` line and their exit code."""
+    """Run a click command, turning library errors into one ``Error:`` line and their exit code.
+
+    Failures to write the output (stdout closed or full, an encoding that cannot hold the text) are reported
+    the same way, with exit code 2.
+    """
+    _prepare_streams()
     try:
         code = command.main(args=argv, prog_name="kg", standalone_mode=False)
+        _flush_stdout()
     except click.exceptions.Exit as done:
         sys.exit(done.exit_code)
     except click.ClickException as error:
@@ -46,8 +89,23 @@ def run_cli(command: click.Command, argv: list[str]) -> None:
         click.echo("Error: input too deeply nested", err=True)
         sys.exit(2)
     except BrokenPipeError:
+        _abandon_stdout()
         sys.exit(0)
     sys.exit(code if isinstance(code, int) else 0)
+
+
+def _flush_stdout() -> None:
+    """Write out what is buffered, reporting a closed or full stdout as a plain error (exit 2)."""
+    from ..errors import OutputError
+
+    try:
+        sys.stdout.flush()
+    except BrokenPipeError:
+        raise
+    except OSError as error:
+        message = _output_failure(error)
+        _abandon_stdout()
+        raise OutputError(message) from None
 
 
 def guarded_command(function: F) -> F:
@@ -359,11 +417,21 @@ def write_output(text: str | bytes, output: Path | None) -> None:
     if output is not None and str(output) == "-":
         output = None
     if output is None:
-        if isinstance(text, bytes):
-            sys.stdout.buffer.write(text)
-            sys.stdout.buffer.flush()
-        else:
-            click.echo(text, nl=not text.endswith("\n"))
+        from ..errors import OutputError
+
+        try:
+            if isinstance(text, bytes):
+                sys.stdout.buffer.write(text)
+                sys.stdout.buffer.flush()
+            else:
+                click.echo(text, nl=not text.endswith("\n"))
+            sys.stdout.flush()
+        except BrokenPipeError:
+            raise
+        except (OSError, UnicodeEncodeError) as error:
+            message = _output_failure(error)
+            _abandon_stdout()
+            raise OutputError(message) from None
         return
     from ..publish import write_file
 
