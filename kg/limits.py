@@ -4,7 +4,8 @@ Runaway work on hostile input happens inside C and Rust code (Python's ``re`` on
 engine, pyshacl's SPARQL) where no signal handler runs until the call returns. The honest way to stop it is
 a forked worker that the parent kills at the deadline: the worker shares the parent's memory copy-on-write,
 so nothing is re-loaded, and only the (picklable) result travels back through a pipe. The worker also runs
-under an address-space limit, so a blow-up ends the worker, not the user's session.
+under an address-space limit, so a blow-up ends the worker, not the user's session. It is confined by the
+kernel (:mod:`kg.sandbox`: no network, reads only of named inputs) and dies with its parent.
 """
 
 from __future__ import annotations

@@ -23,11 +23,10 @@ query's own ``PREFIX`` lines win. Either way the answer is one :class:`QueryResu
 Rows of a query without a top-level ``ORDER BY`` are sorted, so every output is deterministic. Numbers from a
 pyoxigraph store come back in canonical form (see :mod:`kg.store`).
 
-**Timeout.** ``timeout`` (seconds) runs the query in a worker thread and stops waiting after that long,
-raising :class:`~kg.errors.LimitExceeded`. Neither engine can be cancelled from Python: pyoxigraph releases
-the GIL while it works, so the caller regains control on time, but the abandoned (daemon) thread computes on
-until it ends or the process exits. The CLI exits right after the error, which ends it. A hard stop with
-bounded CPU needs a subprocess with resource limits (``kg.limits``).
+**Timeout and sandbox.** ``timeout`` (seconds) runs the query in the forked worker of :mod:`kg.limits`,
+killed at the deadline. A query whose text holds the word ``SERVICE`` (which the guard refused unless
+``allow_network``, but a guard can be wrong) runs only in that worker, confined by the kernel
+(:mod:`kg.sandbox`); where no confinement is available it is refused.
 """
 
 from __future__ import annotations
