@@ -92,7 +92,8 @@ def run_with_timeout(
     finally:
         os.close(read_end)
     try:
-        return _unpack(payload, pid, what, memory_bytes, _worker_stderr(errors))
+        result: T = _unpack(payload, pid, what, memory_bytes, _worker_stderr(errors))
+        return result
     finally:
         if errors >= 0:
             os.close(errors)

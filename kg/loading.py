@@ -53,6 +53,8 @@ def read_bytes(
         raise InputError(f"{path}: no such {what}; check the path")
     if path.is_dir():
         raise InputError(f"{path}: is a directory; give a {what} instead")
+    if not path.is_file():  # said early; the check on the open descriptor below is the one that holds
+        raise InputError(f"{path}: not a regular file; give a {what} instead")
     try:
         descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
     except OSError as error:

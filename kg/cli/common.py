@@ -232,7 +232,7 @@ def data_options(function: F) -> F:
                 dataset_files((), source.dist_dir)  # built here, outside the confined worker
                 outputs, code, usage = work()
         if usage is not None:
-            raise click.UsageError(usage) if usage[1] == 2 else click.ClickException(usage[0])
+            raise click.UsageError(usage[0]) if usage[1] == 2 else click.ClickException(usage[0])
         for text, output in outputs:
             write_output(text, output)
         if code:
