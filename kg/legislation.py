@@ -557,6 +557,10 @@ def _record(
     if level not in LEVEL_KINDS:
         report.skipped[level or "(empty)"] += 1
         return None
+    if _BAD_TEXT.search(str(row["id"])) or _BAD_TEXT.search(title):
+        report.skipped[f"{level} (control characters)"] += 1
+        report.notes.append(f"{where!r}: a tab or control character in the id or title; record skipped")
+        return None
     if not title:
         report.skipped[f"{level} (empty title)"] += 1
         report.notes.append(f"{where}: empty title; record skipped")

@@ -165,3 +165,24 @@ def test_lawrefbook_opens_exactly_the_file_named(
     with pytest.raises(InputError, match="without the table `law`"):
         _read_sqlite(given)
     assert sorted(path.name for path in tmp_path.iterdir()) == before  # nothing created
+
+
+def test_lawrefbook_records_with_control_characters_are_skipped_with_a_note(tmp_path: Path) -> None:
+    """Regression (issue 8): a control character in a title or a tab in a record id ended in a traceback."""
+    from kg.divisions import jurisdiction_table
+    from kg.legislation import collect_records
+
+    path = tmp_path / "a.sqlite3"
+    connection = sqlite3.connect(path)
+    connection.execute("CREATE TABLE law (id, level, name, publish, valid_from, expired, ver)")
+    rows = [
+        ("id\twith tab", "法律", "中华人民共和国测试法", "2020-01-01", "2020-01-01", 0, 1),
+        ("bell", "法律", "中华人民共和国\x07测试二法", "2020-01-01", "2020-01-01", 0, 1),
+        ("fine", "法律", "中华人民共和国测试三法", "2020-01-01", "2020-01-01", 0, 1),
+    ]
+    connection.executemany("INSERT INTO law VALUES (?, ?, ?, ?, ?, ?, ?)", rows)
+    connection.commit()
+    connection.close()
+    records, report = collect_records([path], jurisdiction_table())
+    assert [record.record for record in records] == ["fine"]
+    assert sum(1 for note in report.notes if "control character" in note) == 2
