@@ -486,28 +486,55 @@ def _prepare(data: bytes, path: Path | str, fmt: RdfFormat) -> bytes:
             raise RdfSyntaxError(f"{path}:{error.lineno}:{error.colno}: invalid JSON: {error.msg}") from None
         except RecursionError:
             raise LimitExceeded(f"{path}: input too deeply nested") from None
-        _refuse_lone_surrogates(text, path)
+        _refuse_lone_surrogates(text, document, path)
         if not _localise_jsonld(document, path):
             return text.encode("utf-8")
         return json.dumps(document, ensure_ascii=False).encode("utf-8")
     return text.encode("utf-8")
 
 
-_SURROGATE_ESCAPE = re.compile(
-    r"\\u[dD][89abAB][0-9a-fA-F]{2}(?!\\u[dD][c-fC-F])"  # a high half not followed by a low half
-    r"|(?<!\\u[dD][89abAB][0-9a-fA-F]{2})\\u[dD][c-fC-F][0-9a-fA-F]{2}"  # a low half without its high half
-)
+_SURROGATE_ESCAPE = re.compile(r"(\\+)u([dD][89a-fA-F][0-9a-fA-F]{2})")
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
-def _refuse_lone_surrogates(text: str, path: Path | str) -> None:
-    """JSON may escape half a UTF-16 pair (``"\\ud800"``), which is no character: refuse it by place."""
-    match = _SURROGATE_ESCAPE.search(text)
-    if match:
-        line = text.count("\n", 0, match.start()) + 1
-        column = match.start() - (text.rfind("\n", 0, match.start()) + 1) + 1
-        raise InputError(
-            f"{path}:{line}:{column}: lone surrogate escape {match.group(0)} is not a character; fix it"
-        )
+def _refuse_lone_surrogates(text: str, document: Any, path: Path | str) -> None:
+    """JSON may escape half a UTF-16 pair (``"\\ud800"``), which is no character: refuse it by place.
+
+    The parsed document decides (a pair becomes one character, ``"C:\\\\ud800"`` is a backslash and text);
+    the text is scanned only to give the place.
+    """
+    if not _holds_surrogate(document):
+        return
+    offset = 0
+    for match in _SURROGATE_ESCAPE.finditer(text):
+        if len(match.group(1)) % 2 == 0:
+            continue  # an escaped backslash followed by the letter u
+        start = match.start() + len(match.group(1)) - 1
+        high = match.group(2)[1].lower() in "89ab"
+        after = re.match(r"\\u[dD][c-fC-F][0-9a-fA-F]{2}", text[match.end() : match.end() + 6])
+        before = re.fullmatch(r"\\u[dD][89abAB][0-9a-fA-F]{2}", text[max(0, start - 6) : start])
+        if (high and not after) or (not high and not before):
+            offset = start
+            break
+    line = text.count("\n", 0, offset) + 1
+    column = offset - (text.rfind("\n", 0, offset) + 1) + 1
+    escape = text[offset : offset + 6] if offset else "\\u…"
+    raise InputError(f"{path}:{line}:{column}: lone surrogate escape {escape} is not a character; fix it")
+
+
+def _holds_surrogate(document: Any) -> bool:
+    stack = [document]
+    while stack:
+        value = stack.pop()
+        if isinstance(value, str):
+            if _SURROGATE.search(value):
+                return True
+        elif isinstance(value, list):
+            stack.extend(value)
+        elif isinstance(value, dict):
+            stack.extend(value.keys())
+            stack.extend(value.values())
+    return False
 
 
 def read_quads(

@@ -419,3 +419,9 @@ def test_jsonld_remote_context_is_refused_even_with_allow_network(tmp_path: Path
     path = write(tmp_path, "c.jsonld", '{"@context": "http://127.0.0.1:9/c.jsonld", "@id": "http://x/s"}')
     with pytest.raises(InputError, match=r"not even with --allow-network"):
         read_rdf(path, allow_network=True)
+
+
+def test_escaped_backslash_before_u_is_not_a_surrogate(tmp_path: Path) -> None:
+    """Regression (issue 8): valid JSON "C:\\\\ud800" (a backslash, then text) was refused."""
+    path = write(tmp_path, "w.jsonld", '{"@id": "http://x/s", "http://x/p": "C:\\\\ud800"}')
+    assert [str(o) for o in read_rdf(path).objects()] == ["C:\\ud800"]
