@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from .store import select
 from .terms import DEFAULT_BASE, PREFIXES
 
 if TYPE_CHECKING:
@@ -151,7 +152,7 @@ def dataset_triples(*, cases_dir: Path | None = None, base: str = DEFAULT_BASE) 
     vocabulary_graph = _vocabulary_graph()
     cases = read_cases(cases_dir or default_cases_dir(), case_vocabulary(vocabulary_graph))
     table = jurisdiction_table()
-    triples: set[Triple] = set(vocabulary_graph)
+    triples: set[Triple] = set(vocabulary_graph)  # type: ignore[arg-type]  # a parsed graph holds no literal subjects
     triples.update(all_jurisdiction_triples(table))
     records = _legislation_records()
     link: RegulationLinker | None = None
@@ -237,7 +238,7 @@ def build(
     }
     with staged_folder(out_dir) as staging:
         write_files(staging, files)
-    cases = int(next(iter(store.query(CASE_COUNT)))["n"].value)
+    cases = int(next(iter(select(store, CASE_COUNT)))["n"].value)
     return BuildSummary(
         cases=cases,
         triples=len(quads),
