@@ -128,6 +128,8 @@ def _worker(
         signal.signal(signal.SIGTERM, signal.SIG_DFL)
         if errors >= 0:
             os.dup2(errors, 2)
+            # Python-level stderr too (a test runner may have replaced it): everything reaches the parent
+            sys.stderr = open(2, "w", encoding="utf-8", errors="backslashreplace", closefd=False)  # noqa: SIM115
         sandbox.confine(policy)
         if memory_bytes:
             import resource
