@@ -1,0 +1,1 @@
+"""Notice text → draft case files: normalisation, layout, cases, measures, findings, spans, evaluation."""
