@@ -24,6 +24,16 @@ class Matcher:
             if word:
                 self._by_first.setdefault(word[0], []).append(word)
 
+    def inside(self, text: str, start: int, end: int) -> list[tuple[int, int, str]]:
+        """Every word lying wholly inside ``text[start:end]`` other than that passage itself."""
+        found: list[tuple[int, int, str]] = []
+        for index in range(start, end):
+            for word in self._by_first.get(text[index], ()):
+                stop = index + len(word)
+                if stop <= end and (index, stop) != (start, end) and text.startswith(word, index):
+                    found.append((index, stop, word))
+        return found
+
     def find(self, text: str) -> list[tuple[int, int, str]]:
         found: list[tuple[int, int, str]] = []
         index = 0
@@ -231,11 +241,19 @@ def same_body(short: str, full: str) -> bool:
 
 
 def mechanisms(text: str, lexicon: Lexicon, matcher: Matcher) -> list[tuple[int, int, str]]:
-    """Mechanism concept ids named in ``text``: (start, end, id), a label inside a longer one not counted."""
+    """Mechanism concept ids named in ``text``: (start, end, id).
+
+    A label inside a longer label counts only when it names another concept (上升为地方性法规 names both
+    reform-legislation and, inside it, local-legislation; 检察监督 inside 检察监督专项行动 adds nothing).
+    """
     found: list[tuple[int, int, str]] = []
     for start, end, label in matcher.find(text):
-        for concept in lexicon.mechanisms[label]:
-            found.append((start, end, concept))
+        outer = lexicon.mechanisms[label]
+        found.extend((start, end, concept) for concept in outer)
+        for inner_start, inner_end, inner in matcher.inside(text, start, end):
+            found.extend(
+                (inner_start, inner_end, concept) for concept in lexicon.mechanisms[inner] if concept not in outer
+            )
     return found
 
 

@@ -7,7 +7,9 @@ against the regions that the preamble names and no case covers.
 Items compared per field (texts compared without white space and punctuation, NFKC):
 
 - cases: (region, headline) · regions: region code
-- measures: (region, path such as "2.3", title) · mechanisms: (region, path, mechanism id)
+- measures: (region, path such as "2.3", title)
+- mechanisms: (region, top-level measure number, mechanism id): a sub-measure's mechanisms count for the
+  measure it belongs to, since editors split unnumbered measures at will (the seed's 吉林 case does)
 - regulations: (region, title) · institutions: (region, name) · outcomes: (region, value, unit), as a multiset
 """
 
@@ -114,13 +116,15 @@ def items(case: Mapping[str, Any]) -> dict[str, Counter[Hashable]]:
     found: dict[str, Counter[Hashable]] = {name: Counter() for name in FIELDS}
     found["cases"][(region, norm(_zh(case.get("headline"))))] += 1
     found["regions"][region] += 1
+    mechanisms: set[tuple[str, str, str]] = set()
     for path, measure in _walk(case.get("measures")):
         found["measures"][(region, path, norm(_zh(measure.get("title"))))] += 1
         for mechanism in measure.get("mechanisms") or []:
-            found["mechanisms"][(region, path, str(mechanism))] += 1
+            mechanisms.add((region, path.partition(".")[0], str(mechanism)))
         for outcome in measure.get("outcomes") or []:
             if isinstance(outcome, Mapping):
                 found["outcomes"][(region, _number(outcome.get("value")), str(outcome.get("unit")))] += 1
+    found["mechanisms"].update(mechanisms)
     for regulation in case.get("regulations") or []:
         if isinstance(regulation, Mapping):
             found["regulations"][(region, norm(regulation.get("title")))] += 1

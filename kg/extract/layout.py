@@ -32,6 +32,7 @@ _CHROME = re.compile(
     r"相关文档|猜你喜欢|下载文档|举报|分享到|上一页|下一页|第\s*\d+\s*页)"
 )
 _HEADLINE_MAX = 40
+_DIVISION_ENDINGS = ("省", "市", "区", "县", "旗", "州", "盟", "自治区", "自治州", "自治县")
 _REGION_WINDOW = 24
 
 
@@ -64,9 +65,12 @@ class Layout:
     """last line of notice text (page chrome after it is left out)"""
     truncated: bool
     """the notice text stops without ending its sentence"""
+    unresolved: tuple[str, ...] = ()
+    """case headings whose place name fits several divisions or none (left out)"""
 
 
 Resolver = Callable[[str, str | None], RegionName | None]
+Ambiguity = Callable[[str, str | None], str | None]
 
 
 def region_resolver(table: JurisdictionTable) -> Resolver:
@@ -83,6 +87,17 @@ def region_resolver(table: JurisdictionTable) -> Resolver:
         return RegionName(found.code, found.matched)
 
     return resolve
+
+
+def ambiguity_checker(table: JurisdictionTable) -> Ambiguity:
+    """A function from text that opens with a place name to that name when it fits several divisions."""
+    from kg.legislation import resolve_jurisdiction
+
+    def ambiguous(text: str, hint_province: str | None = None) -> str | None:
+        found = resolve_jurisdiction(text[:_REGION_WINDOW], table, hint_province=hint_province)
+        return found.matched if found.status == "ambiguous" else None
+
+    return ambiguous
 
 
 def content_end(source: SourceText, from_line: int) -> int:
@@ -151,7 +166,9 @@ def _headline_line(line: str) -> bool:
     return 4 <= len(line) <= _HEADLINE_MAX and not _CLAUSE_PUNCTUATION.search(line)
 
 
-def _layout_b(source: SourceText, resolve: Resolver) -> list[tuple[RegionName, int, int]]:
+def _layout_b(
+    source: SourceText, resolve: Resolver, ambiguous: Ambiguity, unresolved: list[str]
+) -> list[tuple[RegionName, int, int]]:
     found: list[tuple[RegionName, int, int]] = []
     expected = 1
     for number in range(1, source.line_count + 1):
@@ -162,10 +179,15 @@ def _layout_b(source: SourceText, resolve: Resolver) -> list[tuple[RegionName, i
         if region is not None:
             found.append((region, number, number))
             expected += 1
+        elif (name := ambiguous(match.group(2), None)) is not None:
+            unresolved.append(f"line {number}: {name} (fits several divisions)")
+            expected += 1
     return found
 
 
-def _layout_c(source: SourceText, resolve: Resolver) -> list[tuple[RegionName, int, int]]:
+def _layout_c(
+    source: SourceText, resolve: Resolver, ambiguous: Ambiguity, unresolved: list[str]
+) -> list[tuple[RegionName, int, int]]:
     found: list[tuple[RegionName, int, int]] = []
     province: str | None = None
     for number in range(1, source.line_count + 1):
@@ -176,6 +198,10 @@ def _layout_c(source: SourceText, resolve: Resolver) -> list[tuple[RegionName, i
         outer = match.group(1) is not None
         region = resolve(name, None if outer else province)
         if region is None or region.matched != name.replace(" ", ""):
+            if region is None and name.endswith(_DIVISION_ENDINGS) and len(name) <= 12:
+                fits = ambiguous(name, None if outer else province)
+                why = "fits several divisions" if fits else "names no known division"
+                unresolved.append(f"line {number}: {name} ({why})")
             continue
         if outer:
             province = _province_of(region.code)
@@ -183,11 +209,12 @@ def _layout_c(source: SourceText, resolve: Resolver) -> list[tuple[RegionName, i
     return found
 
 
-def detect(source: SourceText, resolve: Resolver) -> Layout | None:
+def detect(source: SourceText, resolve: Resolver, ambiguous: Ambiguity) -> Layout | None:
     """The layout of a notice and its cases, or None when no case is recognisable."""
+    unresolved: dict[str, list[str]] = {"a": [], "b": [], "c": []}
     candidates = [
-        ("c", _layout_c(source, resolve)),
-        ("b", _layout_b(source, resolve)),
+        ("c", _layout_c(source, resolve, ambiguous, unresolved["c"])),
+        ("b", _layout_b(source, resolve, ambiguous, unresolved["b"])),
         ("a", _layout_a(source, resolve)),
     ]
     kind, heads = max(candidates, key=lambda item: len(item[1]))
@@ -218,6 +245,7 @@ def detect(source: SourceText, resolve: Resolver) -> Layout | None:
         (1, heads[0][1] - 1),
         end,
         bool(last_text) and not ends_sentence(last_text),
+        tuple(unresolved[kind]),
     )
 
 

@@ -11,7 +11,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from . import entities as ent
-from .layout import Layout, RegionName, Segment, detect, preamble_regions, region_resolver
+from .layout import Layout, RegionName, Segment, ambiguity_checker, detect, preamble_regions, region_resolver
 from .lexicon import Lexicon, load_lexicon
 from .measures import MeasureSpan, paragraphs, sub_markers, title_of, top_level
 from .text import Flat, SourceText, flatten
@@ -20,6 +20,13 @@ if TYPE_CHECKING:
     from kg.divisions import JurisdictionTable
 
 Draft = dict[str, Any]
+
+ENACTING_MECHANISMS = {
+    "local-regulation": "local-legislation",
+    "government-rule": "local-legislation",
+    "normative-document": "normative-document-making",
+}
+"""A measure that enacts a regulation of this kind uses this mechanism, whether or not the text says so."""
 
 
 @dataclass(frozen=True)
@@ -33,6 +40,8 @@ class Extraction:
     truncated: bool
     end_line: int
     counts: dict[str, int] = field(default_factory=dict)
+    unresolved: tuple[str, ...] = ()
+    """case headings left out because their place name fits several divisions or none"""
 
 
 @dataclass
@@ -59,7 +68,7 @@ def extract(
     table = table or jurisdiction_table()
     lexicon = lexicon or load_lexicon()
     resolve = region_resolver(table)
-    layout = detect(source, resolve)
+    layout = detect(source, resolve, ambiguity_checker(table))
     if layout is None:
         return None
     units = ent.unit_words(lexicon)
@@ -76,7 +85,9 @@ def extract(
         "institutions": sum(len(d.get("institutions", [])) for d in drafts),
         "outcomes": sum(_count_outcomes(d.get("measures", [])) for d in drafts),
     }
-    return Extraction(layout.kind, drafts, named, layout.truncated, layout.end_line, counts)
+    return Extraction(
+        layout.kind, drafts, named, layout.truncated, layout.end_line, counts, layout.unresolved
+    )
 
 
 def _count_measures(measures: list[Draft]) -> int:
@@ -226,6 +237,7 @@ class _Findings:
         self.regulations: list[Draft] = []
         self.institutions: list[Draft] = []
         self.by_measure: dict[int, dict[str, list[Any]]] = {}
+        self.known_mechanisms = {c for concepts in lexicon.mechanisms.values() for c in concepts}
         self.leaves = [child for measure in measures for child in (measure, *measure.children)]
         self._regulations(mentions, lexicon)
         self._institutions([m for m in ent.institutions(text) if m.start >= body_from])
@@ -322,6 +334,11 @@ class _Findings:
 
     def measure(self, measure: MeasureSpan) -> Draft:
         found = self.by_measure.get(id(measure), {})
+        kinds = {entry["id"]: entry["kind"] for entry in self.regulations}
+        for local in found.get("enacts", []):
+            implied = ENACTING_MECHANISMS.get(kinds.get(local, ""))
+            if implied and implied in self.known_mechanisms and implied not in found.get("mechanisms", []):
+                found.setdefault("mechanisms", []).append(implied)
         entry: Draft = {"title": {"zh": measure.title}}
         for key in ("mechanisms", "creates", "involves", "enacts", "uses", "outcomes"):
             if found.get(key):
