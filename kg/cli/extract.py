@@ -20,15 +20,35 @@ def _region_label(code: str) -> str:
 
 @click.command("extract")
 @click.argument("source", required=False, type=click.Path(path_type=Path, dir_okay=False))
-@click.option("--out", "out_dir", type=click.Path(path_type=Path, file_okay=False), default=None,
-              help="Folder the draft case files are written to (one file per case).")
-@click.option("--format", "fmt", type=click.Choice(("yaml", "json")), default="yaml", show_default=True,
-              help="Draft file format (kg build reads the .yaml files).")
-@click.option("--evaluate", "gold_dir", type=click.Path(path_type=Path, file_okay=False), default=None,
-              help="Score the extraction against the curated case files of this folder instead of writing.")
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=None,
+    help="Folder the draft case files are written to (one file per case).",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(("yaml", "json")),
+    default="yaml",
+    show_default=True,
+    help="Draft file format (kg build reads the .yaml files).",
+)
+@click.option(
+    "--evaluate",
+    "gold_dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=None,
+    help="Score the extraction against the curated case files of this folder instead of writing.",
+)
 @click.option("--json", "as_json", is_flag=True, help="With --evaluate: print the scores as JSON.")
-@click.option("--notice", default=None, help="Notice id for the drafts (default: the registered one, or the file name).")
-@click.option("--document", default=None, help="Source document id (default: the registered one, or the file name).")
+@click.option(
+    "--notice", default=None, help="Notice id for the drafts (default: the registered one, or the file name)."
+)
+@click.option(
+    "--document", default=None, help="Source document id (default: the registered one, or the file name)."
+)
 @guarded_command
 def extract_command(
     source: Path | None,
@@ -117,8 +137,8 @@ def _gold_source(gold: list[object], gold_dir: Path) -> Path:
         if document in paths and paths[document].is_file():
             return paths[document]
     raise InputError(
-        f"{gold_dir}: the source document its cases cite is not at hand; give it: kg extract SOURCE --evaluate "
-        f"{gold_dir}"
+        f"{gold_dir}: the source document its cases cite is not at hand; give it: "
+        f"kg extract SOURCE --evaluate {gold_dir}"
     )
 
 
@@ -145,7 +165,8 @@ def span_command(source: Path, passage: str) -> None:
         raise InputError(f"{source}: the passage is not in the text (white space ignored); check the quote")
     if len(found) > 1:
         places = "; ".join(f"lines {f.lines[0]}-{f.lines[1]} offsets {list(f.passage)}" for f in found)
-        click.echo(f"Error: {source}: the passage occurs {len(found)} times ({places}); quote a longer one",
-                   err=True)
+        click.echo(
+            f"Error: {source}: the passage occurs {len(found)} times ({places}); quote a longer one", err=True
+        )
         sys.exit(2)
     click.echo(describe(found[0], text.sha256), nl=False)

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
 
 from .pipeline import Draft, Extraction
 
@@ -63,7 +62,8 @@ def write_drafts(
         header = [
             f"Draft case {draft['position']} extracted by kg extract from {source_name} "
             f"(layout {extraction.layout}).",
-            "Review every item against the text; then write the summary and English labels and set the status.",
+            "Review every item against the text; then write the summary and English labels and set "
+            "the status.",
         ]
         for regulation in draft.get("regulations", []):
             iri = links.get((draft["id"], regulation["id"]))

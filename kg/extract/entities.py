@@ -12,7 +12,7 @@ from decimal import Decimal
 
 from .lexicon import Lexicon
 
-# --- a longest-match scanner ---------------------------------------------------------------------------------
+# --- a longest-match scanner ----------
 
 
 class Matcher:
@@ -50,11 +50,24 @@ class Matcher:
         return found
 
 
-# --- regulations ---------------------------------------------------------------------------------------------
+# --- regulations ----------
 
 _OPEN, _CLOSE = "《〈", "》〉"
 _TITLE_LIMIT = 120
-_ENACT_VERBS = ("出台", "制定", "印发", "颁布", "发布", "修订", "修改", "起草", "通过", "审议通过", "出台了", "制定了")
+_ENACT_VERBS = (
+    "出台",
+    "制定",
+    "印发",
+    "颁布",
+    "发布",
+    "修订",
+    "修改",
+    "起草",
+    "通过",
+    "审议通过",
+    "出台了",
+    "制定了",
+)
 
 
 @dataclass(frozen=True)
@@ -127,7 +140,7 @@ def regulation_kind(title: str, lexicon: Lexicon, has_place: bool) -> str:
     return "normative-document"
 
 
-# --- institutions --------------------------------------------------------------------------------------------
+# --- institutions ----------
 
 INSTITUTION_SUFFIXES: tuple[tuple[str, str, str], ...] = (
     ("专家咨询委员会", "expert-committee", "ExpertCommittee"),
@@ -169,9 +182,46 @@ INSTITUTION_SUFFIXES: tuple[tuple[str, str, str], ...] = (
 _SUFFIX_MATCHER = Matcher([suffix for suffix, _, _ in INSTITUTION_SUFFIXES])
 _SUFFIX_KIND = {suffix: (kind, cls) for suffix, kind, cls in INSTITUTION_SUFFIXES}
 _NAME_STOPS = "，,、。；;：:！？!?《》〈〉\n"
-_CREATE_VERBS = ("组织成立", "成立了", "成立", "设立了", "设立", "组建", "建立", "建设", "搭建", "打造", "新建", "挂牌")
-_OTHER_LEADS = ("关于", "依托", "利用", "通过", "推动", "健全", "完善", "发挥", "联合", "会同", "牵头", "由", "在",
-                "经", "将", "把", "向", "对", "并", "及", "与", "了", "的", "和")
+_CREATE_VERBS = (
+    "组织成立",
+    "成立了",
+    "成立",
+    "设立了",
+    "设立",
+    "组建",
+    "建立",
+    "建设",
+    "搭建",
+    "打造",
+    "新建",
+    "挂牌",
+)
+_OTHER_LEADS = (
+    "关于",
+    "依托",
+    "利用",
+    "通过",
+    "推动",
+    "健全",
+    "完善",
+    "发挥",
+    "联合",
+    "会同",
+    "牵头",
+    "由",
+    "在",
+    "经",
+    "将",
+    "把",
+    "向",
+    "对",
+    "并",
+    "及",
+    "与",
+    "了",
+    "的",
+    "和",
+)
 _NAME_MAX = 30
 _REJECT = re.compile(r"为中心|^以|中心工作|平台作用|^(?:领导小组|委员会|中心|平台|智库|工作组|办公室)$")
 
@@ -203,7 +253,7 @@ def institutions(text: str) -> list[InstitutionMention]:
 
 
 def _name_start(text: str, left: int, suffix_start: int) -> tuple[int, bool]:
-    """Where a name begins inside the clause ``[left, suffix_start)``, and whether a creating verb leads it."""
+    """Where a name begins in the clause ``[left, suffix_start)``; whether a creating verb leads it."""
     created = False
     position = left
     changed = True
@@ -237,7 +287,7 @@ def same_body(short: str, full: str) -> bool:
     return all(char in remaining for char in short)
 
 
-# --- mechanisms ----------------------------------------------------------------------------------------------
+# --- mechanisms ----------
 
 
 def mechanisms(text: str, lexicon: Lexicon, matcher: Matcher) -> list[tuple[int, int, str]]:
@@ -252,12 +302,14 @@ def mechanisms(text: str, lexicon: Lexicon, matcher: Matcher) -> list[tuple[int,
         found.extend((start, end, concept) for concept in outer)
         for inner_start, inner_end, inner in matcher.inside(text, start, end):
             found.extend(
-                (inner_start, inner_end, concept) for concept in lexicon.mechanisms[inner] if concept not in outer
+                (inner_start, inner_end, concept)
+                for concept in lexicon.mechanisms[inner]
+                if concept not in outer
             )
     return found
 
 
-# --- quantitative outcomes -----------------------------------------------------------------------------------
+# --- quantitative outcomes ----------
 
 _MULTIPLIERS = {"十": 10, "百": 100, "千": 1000, "万": 10_000, "亿": 100_000_000}
 _EXTRA_UNITS = {
@@ -346,9 +398,9 @@ def periods(text: str, inside_title: list[bool]) -> list[Period]:
     return found
 
 
-def figures(text: str, pattern: re.Pattern[str], units: dict[str, str], inside_title: list[bool]) -> list[
-    FigureMention
-]:
+def figures(
+    text: str, pattern: re.Pattern[str], units: dict[str, str], inside_title: list[bool]
+) -> list[FigureMention]:
     """Figures with a unit: value normalised (万, 亿), 余/多 marking an approximate figure."""
     found: list[FigureMention] = []
     previous_clause, previous_counts = -1, ""

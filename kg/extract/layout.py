@@ -143,7 +143,12 @@ def _layout_a(source: SourceText, resolve: Resolver) -> list[tuple[RegionName, i
             if region is not None:
                 last = number
                 following = source.line(number + 1).strip()
-                if following and _headline_line(following) and not body_like(number + 1) and body_like(number + 2):
+                if (
+                    following
+                    and _headline_line(following)
+                    and not body_like(number + 1)
+                    and body_like(number + 2)
+                ):
                     last = number + 1
                 if body_like(last + 1):
                     found.append((region, number, last))
@@ -249,7 +254,9 @@ def detect(source: SourceText, resolve: Resolver, ambiguous: Ambiguity) -> Layou
     )
 
 
-def _numbered_segment(source: SourceText, position: int, region: RegionName, first: int, last: int) -> Segment:
+def _numbered_segment(
+    source: SourceText, position: int, region: RegionName, first: int, last: int
+) -> Segment:
     """A numbered case: its headline is its first sentence, its text the whole item after the number."""
     line = source.line(first)
     match = _NUMBERED.match(line)

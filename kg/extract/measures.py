@@ -1,6 +1,7 @@
 """The measures of a case, in order, with their sub-measures.
 
-Top-level measures start a line with 一是/二是/三是 or 一、/二、/三、 (numbered in sequence). Under 一、 measures,
+Top-level measures start a line with 一是/二是/三是 or 一、/二、/三、 (numbered in sequence).
+Under 一、 measures,
 sub-measures run 一是 … 五是 inside the text, each after the end of a sentence. A case without numbered
 measures takes its paragraphs as measures (layout c), or its whole text as one measure (layout b).
 """

@@ -103,7 +103,7 @@ def _span(source: SourceText, start: int, end: int) -> dict[str, list[int]]:
     return {"lines": list(lines), "offsets": list(offsets)}
 
 
-# --- one case ------------------------------------------------------------------------------------------------
+# --- one case ----------
 
 
 def _case(context: _Context, layout: Layout, segment: Segment, document: str, notice: str) -> Draft:
@@ -154,9 +154,9 @@ def _first_sentence(text: str) -> str:
     return text[:80]
 
 
-def _measures(source: SourceText, layout: Layout, segment: Segment, body: Flat, body_from: int) -> list[
-    MeasureSpan
-]:
+def _measures(
+    source: SourceText, layout: Layout, segment: Segment, body: Flat, body_from: int
+) -> list[MeasureSpan]:
     first, last = segment.body_lines
     if last < first or not body.text:
         return []
@@ -178,10 +178,14 @@ def _measures(source: SourceText, layout: Layout, segment: Segment, body: Flat, 
         for para_first, para_last in found:
             start = source.starts[para_first - 1]
             spans.append((start, source.line_end(para_last), start, ""))
-    return [_measure(source, body, start, stop, title_start, style) for start, stop, title_start, style in spans]
+    return [
+        _measure(source, body, start, stop, title_start, style) for start, stop, title_start, style in spans
+    ]
 
 
-def _measure(source: SourceText, body: Flat, start: int, end: int, title_start: int, style: str) -> MeasureSpan:
+def _measure(
+    source: SourceText, body: Flat, start: int, end: int, title_start: int, style: str
+) -> MeasureSpan:
     flat_start, flat_end = body.index_of(title_start), body.index_of(end)
     text = body.text[flat_start:flat_end]
     title = title_of(text, _breaks(source, body, flat_start, flat_end))
@@ -220,7 +224,7 @@ def _breaks(source: SourceText, body: Flat, start: int, end: int, limit: int = 4
     return found
 
 
-# --- findings in a case's text ---------------------------------------------------------------------------------
+# --- findings in a case's text ----------
 
 
 class _Findings:

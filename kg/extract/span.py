@@ -53,6 +53,7 @@ def describe(found: Found, sha256: str) -> str:
     """The span as case-file YAML, with the passage's own offsets as a comment."""
     return (
         f"sha256: {sha256}\n"
-        f"span: {{lines: [{found.lines[0]}, {found.lines[1]}], offsets: [{found.offsets[0]}, {found.offsets[1]}]}}"
+        f"span: {{lines: [{found.lines[0]}, {found.lines[1]}], "
+        f"offsets: [{found.offsets[0]}, {found.offsets[1]}]}}"
         f"  # passage itself: [{found.passage[0]}, {found.passage[1]}]\n"
     )

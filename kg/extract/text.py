@@ -136,7 +136,9 @@ class Flat:
         if piece < 0:
             return 0
         start = self._flat_starts[piece]
-        size = (self._flat_starts[piece + 1] if piece + 1 < len(self._flat_starts) else len(self.text)) - start
+        size = (
+            self._flat_starts[piece + 1] if piece + 1 < len(self._flat_starts) else len(self.text)
+        ) - start
         if start in self._inserted:
             return start if self._origins[piece] >= offset else start + size
         inside = offset - self._origins[piece]
@@ -221,7 +223,8 @@ _LIST_ITEM = 12
 def _lost_list_comma(previous: str, following: str) -> bool:
     """Whether a line break stands for a lost 、: both sides are short items of one 、-separated list.
 
-    "北京、天津、吉林、安徽⏎湖南、广东" lost one; "工作领导⏎小组、专家委员会" did not (领导 starts no list item).
+    "北京、天津、吉林、安徽⏎湖南、广东" lost one; "工作领导⏎小组、专家委员会" did not
+    (领导 starts no list item).
     """
     if not previous or not following or not _is_cjk(previous[-1]) or not _is_cjk(following[0]):
         return False
