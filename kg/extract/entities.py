@@ -223,6 +223,7 @@ _OTHER_LEADS = (
     "和",
 )
 _NAME_MAX = 30
+_MARKER = re.compile(r"(?:[一二三四五六七八九十]{1,2}是)?")
 _REJECT = re.compile(r"为中心|^以|中心工作|平台作用|^(?:领导小组|委员会|中心|平台|智库|工作组|办公室)$")
 
 
@@ -243,6 +244,9 @@ def institutions(text: str) -> list[InstitutionMention]:
         left = start
         while left > 0 and start - left < _NAME_MAX and text[left - 1] not in _NAME_STOPS:
             left -= 1
+        marker = _MARKER.match(text, left)
+        if marker is not None:
+            left = marker.end()
         name_start, created = _name_start(text, left, start)
         name = text[name_start:end].strip()
         if len(name) <= len(suffix) or _REJECT.search(name):
@@ -256,6 +260,16 @@ def _name_start(text: str, left: int, suffix_start: int) -> tuple[int, bool]:
     """Where a name begins in the clause ``[left, suffix_start)``; whether a creating verb leads it."""
     created = False
     position = left
+    # a name never holds 的 or a creating verb: it starts after the last one (围绕…的实施组建X智库 → X智库),
+    # unless that would leave the bare ending (法治政府建设领导小组 keeps 建设)
+    for index in range(suffix_start - 2, left - 1, -1):
+        verb = next((v for v in _CREATE_VERBS if text.startswith(v, index)), None)
+        if text[index] == "的" or verb:
+            after = index + (len(verb) if verb else 1)
+            if suffix_start - after >= 2:
+                created = verb is not None
+                position = after
+                break
     changed = True
     while changed and position < suffix_start:
         changed = False
@@ -328,6 +342,7 @@ _EXTRA_UNITS = {
     "份": "document",
     "篇": "document",
     "个": "item",
+    "条": "item",
     "项": "item",
     "家": "item",
     "%": "percent",

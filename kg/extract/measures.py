@@ -86,29 +86,31 @@ def paragraphs(source: SourceText, first: int, last: int) -> list[tuple[int, int
     return found
 
 
-def title_of(text: str, breaks: set[int]) -> str:
+def title_of(text: str, breaks: set[int], *, clause: bool = False) -> str:
     """A measure's title: its first sentence when short; else cut where a lost full stop would stand (at
     a line break), else at the first comma.
 
-    ``breaks`` holds the flat indices at which an original line break fell.
+    ``breaks`` holds the flat indices at which an original line break fell; ``clause`` cuts at the first
+    comma (a one-sentence case of layout b names its measure in its first clause).
     """
     end = len(text)
+    stops = _TITLE_END + ",，" if clause else _TITLE_END
     for index, char in enumerate(text):
-        if char in _TITLE_END:
+        if char in stops:
             end = index
             break
     title = text[:end]
-    if len(title) > _TITLE_SHORT:
+    if clause:
+        title = title[:_TITLE_MAX]
+    elif len(title) > _TITLE_SHORT:
         cut = next((b for b in sorted(breaks) if 4 <= b < len(title)), None)
-        if cut is not None and cut <= _TITLE_SHORT:
-            title = title[:cut]
-        else:
-            comma = min((i for i in (title.find(","), title.find("，")) if i >= 0), default=-1)
-            title = title[:comma] if comma >= 4 else title[:_TITLE_MAX]
-    return _fullwidth_commas(title.strip())
+        comma = min((i for i in (title.find(","), title.find("，")) if i >= 4), default=-1)
+        choices = [i for i in (cut, comma) if i is not None and 0 <= i <= _TITLE_SHORT]
+        title = title[: min(choices)] if choices else title[: comma if comma >= 4 else _TITLE_MAX]
+    return fullwidth_commas(title.strip())
 
 
-def _fullwidth_commas(text: str) -> str:
+def fullwidth_commas(text: str) -> str:
     """The capture turns ， into ,; between Chinese characters it is the Chinese comma again."""
     return re.sub(r"(?<=[\u4e00-\u9fff”）])\s*,\s*(?=[\u4e00-\u9fff“（])", "，", text)
 

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 from . import entities as ent
 from .layout import Layout, RegionName, Segment, ambiguity_checker, detect, preamble_regions, region_resolver
 from .lexicon import Lexicon, load_lexicon
-from .measures import MeasureSpan, paragraphs, sub_markers, title_of, top_level
+from .measures import MeasureSpan, fullwidth_commas, paragraphs, sub_markers, title_of, top_level
 from .text import Flat, SourceText, flatten
 
 if TYPE_CHECKING:
@@ -114,7 +114,7 @@ def _case(context: _Context, layout: Layout, segment: Segment, document: str, no
     if layout.kind == "a":
         headline = flatten(source, *segment.headline_lines, separator=" ").text
     else:
-        headline = _first_sentence(body.text[body_from:])
+        headline = fullwidth_commas(_first_sentence(body.text[body_from:]))
     first_line = segment.headline_lines[0]
     source_block = {
         "document": document,
@@ -170,7 +170,8 @@ def _measures(
             spans.append((start, stop, marker_end, style))
     elif layout.kind == "b":
         start = body.origin(body_from)
-        spans.append((start, end, start, ""))
+        after_region = body.origin(min(body_from + len(segment.region.matched), len(body.text) - 1))
+        spans.append((start, end, after_region, "clause"))
     else:
         found = paragraphs(source, first, last)
         if len(found) > 1:
@@ -188,7 +189,7 @@ def _measure(
 ) -> MeasureSpan:
     flat_start, flat_end = body.index_of(title_start), body.index_of(end)
     text = body.text[flat_start:flat_end]
-    title = title_of(text, _breaks(source, body, flat_start, flat_end))
+    title = title_of(text, _breaks(source, body, flat_start, flat_end), clause=style == "clause")
     children: list[MeasureSpan] = []
     if style != "是":
         markers = sub_markers(text)
