@@ -1,0 +1,279 @@
+"""kg extract and kg span: layouts, findings, spans, accuracy targets, bad input, robustness."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from conftest import SEED
+from helpers import invoke
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from kg.errors import InputError
+from kg.extract.evaluate import evaluate
+from kg.extract.pipeline import extract
+from kg.extract.span import find_passage
+from kg.extract.text import decode, flatten
+from kg.loading import load_yaml
+
+FIXTURES = Path(__file__).parent / "fixtures" / "extract"
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _extract(path: Path):
+    source = decode(path.read_bytes(), str(path))
+    found = extract(source, document="doc", notice="notice")
+    assert found is not None
+    return source, found
+
+
+def _scores(path: Path, gold_dir: Path):
+    _, found = _extract(path)
+    gold = [load_yaml(p).data for p in sorted(gold_dir.glob("*.yaml"))]
+    return evaluate(list(found.drafts), gold, [r.code for r in found.named_without_text]).scores
+
+
+# --- text ----------------------------------------------------------------------------------------------
+
+
+def test_flat_text_drops_wraps_and_stray_spaces_and_maps_back():
+    raw = "查处案件18 起,扣押黑土\n21 万余立方米。北京、天津、安徽\n湖南、广东\n"
+    source = decode(raw.encode("utf-8"), "t")
+    flat = flatten(source, 1, 3)
+    assert flat.text == "查处案件18起,扣押黑土21万余立方米。北京、天津、安徽、湖南、广东"
+    index = flat.text.index("21万")
+    start, end = flat.span(index, index + len("21万余立方米"))
+    assert raw[start:end] == "21 万余立方米"
+    assert flat.index_of(start) == index
+
+
+def test_gb18030_input_is_decoded():
+    text = "一、北京市\n北京市推进执法改革,成立执法协调中心。\n一是开展评查。\n"
+    assert decode(text.encode("gb18030"), "t").encoding == "gb18030"
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        (b"", "empty"),
+        (b"  \n\n", "empty"),
+        (bytes(range(256)) * 4, "binary"),
+        (b"\x89PNG\r\n\x1a\n\x00\x00", "binary"),
+    ],
+)
+def test_bad_input_is_refused_with_a_clear_message(data, message):
+    with pytest.raises(InputError, match=message):
+        decode(data, "x")
+
+
+def test_cli_exit_2_for_empty_binary_and_caseless_input(tmp_path):
+    cases = {
+        "empty.txt": b"",
+        "image.png": b"\x89PNG\r\n\x1a\n" + bytes(200),
+        "plain.txt": "今天天气很好。\n".encode(),
+    }
+    for name, data in cases.items():
+        path = tmp_path / name
+        path.write_bytes(data)
+        code, output = invoke("extract", str(path), "--out", str(tmp_path / "out"))
+        assert code == 2, (name, output)
+        assert "Error:" in output
+    assert not (tmp_path / "out").exists()
+
+
+# --- the seed --------------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def seed(shared):
+    return _extract(SEED)
+
+
+def test_seed_three_cases_and_five_regions_without_text(seed):
+    _, found = seed
+    assert found.layout == "a"
+    assert [d["region"] for d in found.drafts] == ["110000", "120000", "220000"]
+    assert [r.code for r in found.named_without_text] == ["340000", "430000", "440000", "500000", "640000"]
+    assert found.truncated and found.end_line == 139
+
+
+def test_seed_spans_cover_whole_lines_of_the_input(seed):
+    from kg.sources import line_offsets
+
+    source, found = seed
+
+    def spans(value):
+        if isinstance(value, dict):
+            if set(value) >= {"lines", "offsets"}:
+                yield value
+            for item in value.values():
+                yield from spans(item)
+        elif isinstance(value, list):
+            for item in value:
+                yield from spans(item)
+
+    checked = 0
+    for draft in found.drafts:
+        assert draft["source"]["sha256"] == source.sha256
+        for span in spans(draft):
+            assert tuple(span["offsets"]) == line_offsets(source.text, *span["lines"])
+            checked += 1
+    assert checked > 50
+
+
+def test_seed_figures_and_regulations(seed):
+    _, found = seed
+    jilin = found.drafts[2]
+    titles = [r["title"] for r in jilin["regulations"]]
+    assert "吉林省环境治理司法协同中心2021年工作计划" in titles
+    outcomes = [o for m in jilin["measures"] for o in m.get("outcomes", [])]
+    soil = next(o for o in outcomes if o["unit"] == "cubic-metre")
+    assert (soil["value"], soil["reported"], soil["approximate"], soil["year"]) == (
+        210000,
+        "21 万余立方米",
+        True,
+        "2021",
+    )
+    arrests = [o for o in outcomes if o.get("since") == "2020-09"]
+    assert [(o["value"], o["unit"]) for o in arrests[:2]] == [(17, "case"), (20, "person")]
+    assert arrests[0]["qualifier"] == "以来"
+
+
+def test_seed_meets_the_accuracy_targets(shared):
+    scores = _scores(SEED, ROOT / "data" / "cases")
+    for name in ("cases", "regions", "regulations", "outcomes"):
+        assert scores[name].f1 >= 0.95, name
+    for name in ("measures", "institutions", "mechanisms"):
+        assert scores[name].f1 >= 0.85, name
+
+
+def test_extract_writes_drafts_that_build(shared, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    code, output = invoke("extract", str(SEED), "--out", "drafts")
+    assert code == 0, output
+    assert "3 cases" in output and "安徽省 (340000)" in output and "line 139" in output
+    files = sorted(Path("drafts").glob("*.yaml"))
+    assert len(files) == 3
+    assert load_yaml(files[0]).data["status"] == "draft"
+    assert "legislation layer" in files[0].read_text(encoding="utf-8")
+    code, output = invoke("build", "--cases", "drafts", "--out", "out")
+    assert code == 0, output
+    code, output = invoke("validate", "--data", "out/dataset.ttl")
+    assert code == 0, output
+
+
+def test_json_format(shared, tmp_path):
+    import json
+
+    code, _ = invoke("extract", str(SEED), "--out", str(tmp_path), "--format", "json")
+    assert code == 0
+    data = json.loads(sorted(tmp_path.glob("*.json"))[0].read_text(encoding="utf-8"))
+    assert data["region"] == "110000"
+
+
+def test_evaluate_command(shared):
+    code, output = invoke("extract", "--evaluate", str(ROOT / "data" / "cases"))
+    assert code == 0, output
+    assert "mechanisms" in output and "no-text" in output
+
+
+# --- layouts (b) and (c): own sample notices --------------------------------------------------------------
+
+
+def test_layout_b_sample():
+    _, found = _extract(FIXTURES / "layout-b" / "notice.txt")
+    assert found.layout == "b"
+    assert [d["region"] for d in found.drafts] == ["320500", "510107", "330110", "440300"]
+    scores = _scores(FIXTURES / "layout-b" / "notice.txt", FIXTURES / "layout-b" / "gold")
+    for name in ("cases", "regions", "measures", "regulations", "institutions", "outcomes"):
+        assert scores[name].f1 >= 0.95, name
+
+
+def test_layout_c_sample_with_nested_headings():
+    _, found = _extract(FIXTURES / "layout-c" / "notice.txt")
+    assert found.layout == "c"
+    assert [d["region"] for d in found.drafts] == ["330000", "510107", "511300"]
+    scores = _scores(FIXTURES / "layout-c" / "notice.txt", FIXTURES / "layout-c" / "gold")
+    for name in ("cases", "regions", "measures", "regulations", "institutions", "outcomes"):
+        assert scores[name].f1 >= 0.95, name
+
+
+def test_nested_title_and_title_broken_across_lines():
+    text = "一、上海市\n上海市出台《关于贯彻〈上海市优化营商\n环境条例〉的实施意见》,推进改革。\n"
+    source = decode(text.encode(), "t")
+    found = extract(source, document="d", notice="n")
+    assert found is not None
+    assert found.drafts[0]["regulations"][0]["title"] == "关于贯彻〈上海市优化营商环境条例〉的实施意见"
+
+
+# --- kg span ----------------------------------------------------------------------------------------------
+
+
+def test_span_matches_across_wraps_and_stray_spaces(shared):
+    source = decode(SEED.read_bytes(), "seed")
+    found = find_passage(source, "扣押黑土21万余立方米")
+    assert len(found) == 1 and found[0].lines == (129, 130)
+    assert find_passage(source, "不存在的文字") == []
+    assert len(find_passage(source, "典型差案")) > 1
+
+
+def test_span_command(shared):
+    code, output = invoke("span", str(SEED), "北京市接诉即办工作条例》")
+    assert code == 0, output
+    assert "lines: [39, 39], offsets: [769, 794]" in output
+    code, output = invoke("span", str(SEED), "没有这句话")
+    assert code == 2 and "not in the text" in output
+    code, output = invoke("span", str(SEED), "典型差案")
+    assert code == 2 and "times" in output
+
+
+# --- robustness ---------------------------------------------------------------------------------------------
+
+_PIECES = st.sampled_from(
+    [
+        "北京市出台条例",
+        "一是",
+        "二、",
+        "1.",
+        "《",
+        "》",
+        "〈",
+        "2021 年",
+        "18 起",
+        "余万元",
+        "\n",
+        "。",
+        ",",
+        "(一)",
+        "四川省成都市武侯区",
+        "领导小组",
+        "平台",
+        "以来",
+        " ",
+        "和",
+        "中心",
+        "\r\n",
+        "\u3000",
+        "9月",
+    ]
+)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.one_of(_PIECES, st.text(max_size=8)), max_size=60))
+def test_arbitrary_text_never_crashes(pieces):
+    """Any text yields drafts whose spans lie in the text, or a clear InputError."""
+    data = "".join(pieces).encode("utf-8", "surrogatepass")
+    try:
+        source = decode(data, "fuzz")
+    except (InputError, UnicodeEncodeError):
+        return
+    found = extract(source, document="d", notice="n")
+    if found is None:
+        return
+    for draft in found.drafts:
+        first, last = draft["source"]["lines"]
+        assert 1 <= first <= last <= source.line_count
+        start, end = draft["source"]["offsets"]
+        assert 0 <= start <= end <= len(source.text)
