@@ -277,3 +277,58 @@ def test_arbitrary_text_never_crashes(pieces):
         assert 1 <= first <= last <= source.line_count
         start, end = draft["source"]["offsets"]
         assert 0 <= start <= end <= len(source.text)
+
+
+# --- drafts in the build -------------------------------------------------------------------------------------
+
+
+def _read(tmp_path: Path, text: str):
+    from kg.build import _vocabulary_graph, case_vocabulary
+    from kg.casefile import read_case
+
+    path = tmp_path / "case.yaml"
+    path.write_text(text, encoding="utf-8")
+    return read_case(load_yaml(path), case_vocabulary(_vocabulary_graph()))
+
+
+_DRAFT = """id: new-notice-case-1
+notice: {notice}
+region: "330000"
+status: {status}
+source: {{document: {document}, sha256: {sha}, lines: [1, 2], offsets: [0, 10]}}
+measures:
+  - title: {{zh: 建设平台}}
+"""
+
+
+def test_draft_may_name_an_unregistered_notice_and_carry_measures(tmp_path):
+    """Regression: drafts with measures were refused ('a case with status draft has no text')."""
+    case, problems = _read(
+        tmp_path, _DRAFT.format(notice="new-notice", status="draft", document="new-notice", sha="a" * 64)
+    )
+    assert problems == [] and case is not None and len(case.measures) == 1
+
+
+def test_curated_case_still_needs_a_registered_notice(tmp_path):
+    _, problems = _read(
+        tmp_path, _DRAFT.format(notice="new-notice", status="complete", document="new-notice", sha="a" * 64)
+    )
+    messages = " ".join(p.message for p in problems)
+    assert "unknown notice 'new-notice'" in messages and "unknown document 'new-notice'" in messages
+
+
+def test_unregistered_notice_and_document_become_valid_nodes(tmp_path):
+    from rdflib import RDF, Graph
+
+    from kg.mapping.drafts import unregistered_triples
+    from kg.terms import FZ, Ids
+
+    case, _ = _read(
+        tmp_path, _DRAFT.format(notice="new-notice", status="draft", document="new-notice", sha="a" * 64)
+    )
+    graph = Graph()
+    for triple in unregistered_triples([case], notices={"other"}, documents={"other"}):
+        graph.add(triple)
+    assert (Ids().notice("new-notice"), RDF.type, FZ.Notice) in graph
+    assert (Ids().document("new-notice"), RDF.type, FZ.SourceDocument) in graph
+    assert not unregistered_triples([case], notices={"new-notice"}, documents={"new-notice"})

@@ -51,7 +51,7 @@ def _notice_of(document_id: str) -> str | None:
     from kg.terms import FZ
 
     graph = read_rdf(data_dir() / "reference" / "notice.ttl")
-    for notice in sorted(graph.subjects(RDF.type, FZ.Notice)):
+    for notice in sorted(graph.subjects(RDF.type, FZ.Notice), key=str):
         for span in graph.objects(notice, PROV.wasDerivedFrom):
             document = graph.value(span, FZ.inDocument)
             if document is not None and str(document).rstrip("/").endswith("/" + document_id):
