@@ -55,7 +55,8 @@ def main() -> int:
 
     load_lexicon()
     print(
-        f"{'MB':>6} {'cases':>7} {'extract s':>10} {'write s':>8} {'s/MB':>7} {'vs first':>9} {'baseline s':>11}"
+        f"{'MB':>6} {'cases':>7} {'extract s':>10} {'write s':>8} {'s/MB':>7} "
+        f"{'vs first':>9} {'baseline s':>11}"
     )
     first: float | None = None
     for size in args.sizes:

@@ -279,7 +279,7 @@ def test_arbitrary_text_never_crashes(pieces):
         assert 0 <= start <= end <= len(source.text)
 
 
-# --- drafts in the build -------------------------------------------------------------------------------------
+# --- drafts in the build -------------------------------------------------------------------------
 
 
 def _read(tmp_path: Path, text: str):
