@@ -260,23 +260,94 @@ _PIECES = st.sampled_from(
 )
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(st.lists(st.one_of(_PIECES, st.text(max_size=8)), max_size=60))
-def test_arbitrary_text_never_crashes(pieces):
-    """Any text yields drafts whose spans lie in the text, or a clear InputError."""
+@pytest.fixture(scope="module")
+def vocabulary():
+    from kg.build import _vocabulary_graph, case_vocabulary
+
+    return case_vocabulary(_vocabulary_graph())
+
+
+@settings(
+    max_examples=150,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
+@given(pieces=st.lists(st.one_of(_PIECES, st.text(max_size=8)), max_size=60))
+def test_arbitrary_text_gives_valid_drafts_or_a_clear_error(pieces, vocabulary, tmp_path):
+    """Any text yields drafts that pass the case-file check with spans inside the text, or an InputError."""
+    from kg.casefile import check_spans, read_case
+    from kg.extract.draft import render
+
     data = "".join(pieces).encode("utf-8", "surrogatepass")
     try:
         source = decode(data, "fuzz")
-    except (InputError, UnicodeEncodeError):
+    except InputError:
         return
-    found = extract(source, document="d", notice="n")
+    except UnicodeEncodeError:
+        return
+    found = extract(source, document="fuzz-doc", notice="fuzz-notice")
     if found is None:
         return
+    path = tmp_path / "draft.yaml"
     for draft in found.drafts:
-        first, last = draft["source"]["lines"]
-        assert 1 <= first <= last <= source.line_count
-        start, end = draft["source"]["offsets"]
-        assert 0 <= start <= end <= len(source.text)
+        path.write_text(render(draft, "yaml"), encoding="utf-8")
+        case, problems = read_case(load_yaml(path), vocabulary)
+        assert problems == [] and case is not None, problems
+        assert check_spans(case, {"fuzz-doc": source.text}) == []
+
+
+_BODY = st.lists(
+    st.one_of(
+        _PIECES,
+        st.text(alphabet="一二三是、。,，《》〈〉0123456789 余万亿件人起年月以来成立中心平台组", max_size=12),
+    ),
+    max_size=40,
+)
+
+
+@settings(
+    max_examples=100,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
+@given(
+    heading=st.sampled_from(["一、北京市\n", "1.四川省成都市武侯区", "北京市出台条例\n法治为民\n"]),
+    body=_BODY,
+)
+def test_fuzzed_case_bodies_give_valid_drafts(heading, body, vocabulary, tmp_path):
+    """A recognisable case with an arbitrary body: a draft that passes the case-file check, every time."""
+    from kg.casefile import check_spans, read_case
+    from kg.extract.draft import render
+
+    text = "序言。\n" + heading + "北京市推进改革,成立工作领导小组。\n" + "".join(body) + "\n"
+    source = decode(text.encode("utf-8"), "fuzz")
+    found = extract(source, document="fuzz-doc", notice="fuzz-notice")
+    assert found is not None and found.drafts
+    path = tmp_path / "draft.yaml"
+    for draft in found.drafts:
+        path.write_text(render(draft, "yaml"), encoding="utf-8")
+        case, problems = read_case(load_yaml(path), vocabulary)
+        assert problems == [] and case is not None, problems
+        assert check_spans(case, {"fuzz-doc": source.text}) == []
+
+
+def test_same_input_gives_byte_identical_drafts(tmp_path):
+    notice = FIXTURES / "layout-c" / "notice.txt"
+    outputs = []
+    for run in ("one", "two"):
+        code, _ = invoke("extract", str(notice), "--out", str(tmp_path / run))
+        assert code == 0
+        outputs.append({p.name: p.read_bytes() for p in sorted((tmp_path / run).iterdir())})
+    assert outputs[0] == outputs[1] and len(outputs[0]) == 3
+
+
+def test_gbk_notice_through_the_command_line(tmp_path):
+    text = (FIXTURES / "layout-b" / "notice.txt").read_text(encoding="utf-8")
+    path = tmp_path / "gbk.txt"
+    path.write_bytes(text.encode("gbk"))
+    code, output = invoke("extract", str(path), "--out", str(tmp_path / "out"))
+    assert code == 0, output
+    assert len(list((tmp_path / "out").glob("*.yaml"))) == 4
 
 
 # --- drafts in the build -------------------------------------------------------------------------
@@ -332,3 +403,23 @@ def test_unregistered_notice_and_document_become_valid_nodes(tmp_path):
     assert (Ids().notice("new-notice"), RDF.type, FZ.Notice) in graph
     assert (Ids().document("new-notice"), RDF.type, FZ.SourceDocument) in graph
     assert not unregistered_triples([case], notices={"new-notice"}, documents={"new-notice"})
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        pytest.param("一是", id="regression: a marker with no text gave a measure with an empty title"),
+        pytest.param("《《〉〉", id="regression: brackets without a title gave the title 《〉"),
+    ],
+)
+def test_degenerate_bodies_give_valid_drafts(body, vocabulary, tmp_path):
+    from kg.casefile import read_case
+    from kg.extract.draft import render
+
+    source = decode(f"序言。\n一、北京市\n北京市推进改革,成立工作领导小组。\n{body}\n".encode(), "t")
+    found = extract(source, document="d", notice="n")
+    assert found is not None
+    path = tmp_path / "draft.yaml"
+    path.write_text(render(found.drafts[0], "yaml"), encoding="utf-8")
+    case, problems = read_case(load_yaml(path), vocabulary)
+    assert problems == [] and case is not None

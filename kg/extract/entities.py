@@ -106,6 +106,9 @@ def titles(text: str) -> list[RegulationMention]:
             index += 1
             continue
         title = "".join(text[index + 1 : close].split())
+        if text[close] != "》" or title[:1] in ("《", "》") or title[-1:] in ("《", "》"):
+            index += 1
+            continue
         chained = index > 0 and text[index - 1] in "》、和及与"
         if not chained:
             before = text[max(0, index - 8) : index]

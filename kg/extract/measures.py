@@ -107,7 +107,11 @@ def title_of(text: str, breaks: set[int], *, clause: bool = False) -> str:
         comma = min((i for i in (title.find(","), title.find("，")) if i >= 4), default=-1)
         choices = [i for i in (cut, comma) if i is not None and 0 <= i <= _TITLE_SHORT]
         title = title[: min(choices)] if choices else title[: comma if comma >= 4 else _TITLE_MAX]
-    return fullwidth_commas(title.strip())
+    title = title.strip()
+    if not title:
+        # the text opens with a full stop or a comma: take its first words instead
+        title = text.strip(" \t\u3000" + _TITLE_END + ",，、：:")[:_TITLE_MAX].strip()
+    return fullwidth_commas(title)
 
 
 def fullwidth_commas(text: str) -> str:

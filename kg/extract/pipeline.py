@@ -179,9 +179,10 @@ def _measures(
         for para_first, para_last in found:
             start = source.starts[para_first - 1]
             spans.append((start, source.line_end(para_last), start, ""))
-    return [
+    measures = [
         _measure(source, body, start, stop, title_start, style) for start, stop, title_start, style in spans
     ]
+    return [measure for measure in measures if measure.title]
 
 
 def _measure(
@@ -200,6 +201,8 @@ def _measure(
                 body.text[child_text_start : flat_start + child_end],
                 _breaks(source, body, child_text_start, flat_start + child_end),
             )
+            if not child_title:
+                continue
             children.append(
                 MeasureSpan(
                     body.origin(flat_start + marker),
