@@ -124,6 +124,9 @@ def test_seed_spans_cover_whole_lines_of_the_input(seed):
 
 def test_seed_figures_and_regulations(seed):
     _, found = seed
+    beijing = found.drafts[0]
+    assert beijing["regulations"][0]["title"] == "北京市接诉即办工作条例"
+    assert all(m["enacts"] == ["regulation-1"] for m in beijing["measures"])  # named in the introduction
     jilin = found.drafts[2]
     titles = [r["title"] for r in jilin["regulations"]]
     assert "吉林省环境治理司法协同中心2021年工作计划" in titles

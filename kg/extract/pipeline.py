@@ -243,6 +243,8 @@ class _Findings:
         mentions = [m for m in ent.titles(text) if m.start >= body_from]
         inside = ent.title_mask(text, mentions)
         self.regulations: list[Draft] = []
+        self.case_wide: dict[str, list[str]] = {}
+        """regulations named outside every measure (the introduction): the case's own, used by each measure"""
         self.institutions: list[Draft] = []
         self.by_measure: dict[int, dict[str, list[Any]]] = {}
         self.known_mechanisms = {c for concepts in lexicon.mechanisms.values() for c in concepts}
@@ -290,7 +292,13 @@ class _Findings:
                     entry["jurisdiction"] = place.code
                 entry["span"] = _span(self.source, start, end)
                 self.regulations.append(entry)
-            self._add(self._owner(start), "enacts" if mention.enacted else "uses", local)
+            owner = self._owner(start)
+            key = "enacts" if mention.enacted else "uses"
+            if owner is None:
+                self.case_wide.setdefault(key, [])
+                if local not in self.case_wide[key]:
+                    self.case_wide[key].append(local)
+            self._add(owner, key, local)
 
     def _institutions(self, mentions: list[ent.InstitutionMention]) -> None:
         known: list[tuple[str, str]] = []
@@ -340,20 +348,25 @@ class _Findings:
             entry["span"] = _span(self.source, clause, end)
             self._add(self._owner(start), "outcomes", entry)
 
-    def measure(self, measure: MeasureSpan) -> Draft:
+    def measure(self, measure: MeasureSpan, *, top: bool = True) -> Draft:
+        """A measure's draft entry; a top-level one also carries the regulations of the introduction."""
         found = self.by_measure.get(id(measure), {})
         kinds = {entry["id"]: entry["kind"] for entry in self.regulations}
         for local in found.get("enacts", []):
             implied = ENACTING_MECHANISMS.get(kinds.get(local, ""))
             if implied and implied in self.known_mechanisms and implied not in found.get("mechanisms", []):
                 found.setdefault("mechanisms", []).append(implied)
+        if top:
+            for key, regulations in self.case_wide.items():
+                items = found.setdefault(key, [])
+                items.extend(local for local in regulations if local not in items)
         entry: Draft = {"title": {"zh": measure.title}}
         for key in ("mechanisms", "creates", "involves", "enacts", "uses", "outcomes"):
             if found.get(key):
                 entry[key] = found[key]
         entry["span"] = _span(self.source, measure.start, measure.end)
         if measure.children:
-            entry["measures"] = [self.measure(child) for child in measure.children]
+            entry["measures"] = [self.measure(child, top=False) for child in measure.children]
         return entry
 
 
