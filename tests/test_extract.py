@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import SEED
 from helpers import invoke
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -19,6 +18,7 @@ from kg.loading import load_yaml
 
 FIXTURES = Path(__file__).parent / "fixtures" / "extract"
 ROOT = Path(__file__).resolve().parent.parent
+SEED = ROOT.parent / "shared" / "seed" / "notice-2022-inspection-typical-experiences.txt"
 
 
 def _extract(path: Path):
