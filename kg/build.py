@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from .store import select
 from .terms import DEFAULT_BASE, PREFIXES
 
 if TYPE_CHECKING:
@@ -152,7 +153,7 @@ def dataset_triples(*, cases_dir: Path | None = None, base: str = DEFAULT_BASE) 
     vocabulary = case_vocabulary(vocabulary_graph)
     cases = read_cases(cases_dir or default_cases_dir(), vocabulary)
     table = jurisdiction_table()
-    triples: set[Triple] = set(vocabulary_graph)
+    triples: set[Triple] = set(vocabulary_graph)  # type: ignore[arg-type]  # a parsed graph holds no literal subjects
     triples.update(all_jurisdiction_triples(table))
     records = _legislation_records()
     link: RegulationLinker | None = None
@@ -239,7 +240,7 @@ def build(
         ),
     }
     write_files(out_dir, files)
-    cases = int(next(iter(store.query(CASE_COUNT)))["n"].value)
+    cases = int(next(iter(select(store, CASE_COUNT)))["n"].value)
     return BuildSummary(
         cases=cases,
         triples=len(quads),
