@@ -213,10 +213,11 @@ class DataSource:
         if self.endpoint_url:
             from ..endpoint import endpoint
 
+            # The client gives up before the command's worker is stopped, so the error names the server.
             return endpoint(
                 self.endpoint_url,
                 allow_network=self.allow_network,
-                read_timeout=self.timeout,
+                read_timeout=max(self.timeout * 0.5, self.timeout - 1.0),
                 max_bytes=self.max_bytes,
             )
         if self.store_dir is not None:
@@ -226,11 +227,6 @@ class DataSource:
             built = store_path(self.dist_dir)
             if matches(built, dataset):
                 return open_store(built)
-            if built.exists():
-                click.echo(
-                    f"note: {built} does not match {dataset}; reading the file (kg build renews both)",
-                    err=True,
-                )
         return load_store(
             self.files, self.dist_dir, allow_network=self.allow_network, max_bytes=self.max_bytes
         )
@@ -277,6 +273,7 @@ def data_options(function: F) -> F:
 
             check_output_file(output)
         readable = None if getattr(function, "reads_system_files", False) else _named_inputs(source, kwargs)
+        _note_stale_store(source)
         loopback = bool(source.endpoint_url) and is_loopback(source.endpoint_url or "")
         with guarded(allow_network=source.allow_network, readable=readable, allow_loopback=loopback):
             work = functools.partial(
@@ -332,6 +329,20 @@ def data_options(function: F) -> F:
         help="Read these RDF files instead of the built dataset (repeatable).",
     )(decorated)
     return decorated  # type: ignore[return-value]
+
+
+def _note_stale_store(source: DataSource) -> None:
+    """Say (in the parent: a worker's stderr is not shown) when the built store will be passed over."""
+    from ..store import matches, store_path
+
+    if source.files or source.store_dir or source.endpoint_url:
+        return
+    built, dataset = store_path(source.dist_dir), source.dist_dir / "dataset.nt"
+    if built.exists() and dataset.is_file() and not matches(built, dataset):
+        click.echo(
+            f"note: {built} does not match {dataset}; reading the file (kg build renews both)",
+            err=True,
+        )
 
 
 class DatasetMissing(KgError):
