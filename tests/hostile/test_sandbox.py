@@ -266,3 +266,17 @@ def _alive(pid: int) -> bool:
     except OSError:
         return False
     return state != "Z"
+
+
+def test_data_loading_is_inside_the_time_limit(tmp_path: Path) -> None:
+    """Regression (issue 8): data was parsed in the parent, so a large file ran on past --timeout."""
+    from helpers import invoke
+
+    big = tmp_path / "big.nt"
+    big.write_text(
+        "".join(f"_:b{i} <http://example.org/p> _:b{i + 1} .\n" for i in range(400_000)), encoding="utf-8"
+    )
+    started = time.monotonic()
+    code, output = invoke("stats", "--timeout", "0.5", "--data", str(big))
+    assert code == 2 and "kg stats: stopped after 0.5 s, the time limit" in output, output
+    assert time.monotonic() - started < 10
