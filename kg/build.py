@@ -150,7 +150,8 @@ def dataset_triples(*, cases_dir: Path | None = None, base: str = DEFAULT_BASE) 
     from .mapping.jurisdictions import all_jurisdiction_triples
 
     vocabulary_graph = _vocabulary_graph()
-    cases = read_cases(cases_dir or default_cases_dir(), case_vocabulary(vocabulary_graph))
+    vocabulary = case_vocabulary(vocabulary_graph)
+    cases = read_cases(cases_dir or default_cases_dir(), vocabulary)
     table = jurisdiction_table()
     triples: set[Triple] = set(vocabulary_graph)  # type: ignore[arg-type]  # a parsed graph holds no literal subjects
     triples.update(all_jurisdiction_triples(table))
@@ -168,6 +169,9 @@ def dataset_triples(*, cases_dir: Path | None = None, base: str = DEFAULT_BASE) 
 
     names = {j.code: Text(j.name_zh, j.name_en) for j in table if j.code}
     triples |= case_triples(cases, region_names=names, link_regulation=link)
+    from .mapping.drafts import unregistered_triples
+
+    triples |= unregistered_triples(cases, notices=vocabulary.notices, documents=vocabulary.documents)
     if base != DEFAULT_BASE:
         triples = rebase(triples, base)
     return triples

@@ -20,6 +20,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "export": ("kg.cli.build:export_command", "Convert the dataset, or any RDF files, to one serialisation."),
     "import": ("kg.cli.imports:import_group", "Import reference data (divisions, legislation) into data/."),
     "analyze": ("kg.cli.analyze:analyze", "Network analysis: similarity, centrality, paths, diffusion."),
+    "extract": ("kg.cli.extract:extract_command", "Draft case files from the plain text of a notice."),
+    "span": ("kg.cli.extract:span_command", "Lines, offsets and sha256 of a quoted passage."),
 }
 
 
