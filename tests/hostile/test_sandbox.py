@@ -181,10 +181,10 @@ _NOISE = [
 )
 @example(before=["# ", "\r"], after=["\n"])  # the two known differences, as seeds
 @example(before=["# ", "\\u005Cu000A", "BIND(", '"""', "\n"], after=["\n", "# ", '"""', " AS ?z)", "\n"])
-def test_guard_and_engine_agree_on_service_and_from(
+def test_guard_and_engine_agree_on_service_from_and_load(
     listener: Listener, before: list[str], after: list[str]
 ) -> None:
-    """Differential fuzzing: whenever the guard accepts a text, Oxigraph runs neither SERVICE nor FROM in it.
+    """Differential fuzzing: whenever the guard accepts a text, Oxigraph runs no SERVICE, FROM or LOAD in it.
 
     The text Oxigraph gets is the one the guard passes on; it runs here unconfined, so a SERVICE it saw
     would reach the listener and a FROM would show the named graph's triple.
@@ -204,7 +204,8 @@ def test_guard_and_engine_agree_on_service_and_from(
     prefix, suffix = "".join(before), "".join(after)
     service = f"SELECT * WHERE {{ {prefix}SERVICE <{listener.url('/fuzz')}> {{ ?a ?b ?c }}{suffix} }}"
     dataset = f"SELECT * {prefix}FROM <urn:g>{suffix} WHERE {{ ?s ?p ?o }}"
-    for text in (service, dataset):
+    load = f"{prefix}LOAD <{listener.url('/load')}>{suffix}"
+    for text in (service, dataset, load):
         try:
             checked = queries.check(text)
         except InputError:
