@@ -236,10 +236,12 @@ _EVERYTHING = "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }"
 
 
 def data_options(function: F) -> F:
-    """``--data``, ``--dist``, ``--allow-network``, ``--timeout``, ``--max-bytes``, given as ``source``.
+    """``--data``, ``--store``, ``--endpoint`` (at most one of the three), ``--dist``, ``--allow-network``,
+    ``--timeout``, ``--max-bytes``, given as ``source``.
 
     The command receives one :class:`DataSource` argument named ``source``, and runs under
-    :func:`kg.guard.guarded`: no socket, URL open or device read unless ``--allow-network`` is given. It runs
+    :func:`kg.guard.guarded`: no socket, URL open or device read unless ``--allow-network`` is given (a
+    loopback ``--endpoint`` is reached without it, and only that). It runs
     whole in the worker of :func:`kg.limits.run_with_timeout` (``--timeout``, memory limit, kernel sandbox);
     its outputs (through :func:`write_output`) are written here once it succeeded, and an ``-o`` path that
     is not a regular file is refused before any work.
