@@ -67,7 +67,7 @@ def export_command(
 ) -> None:
     """Convert the dataset, or any RDF files given with --data, to one serialisation.
 
-    JSON-LD refers to the context https://w3id.org/fazhi/context.jsonld (shipped with kg, never fetched).
+    JSON-LD carries its context inline, so any JSON-LD processor reads it offline.
 
     \b
     Example:
