@@ -187,3 +187,15 @@ def test_sparql_endpoint_is_described_when_configured(tmp_path: Path) -> None:
     build(out_dir=tmp_path, sparql_endpoint="https://example.org/sparql")
     void = Graph().parse(tmp_path / "void.ttl")
     assert (DATASET, VOID.sparqlEndpoint, URIRef("https://example.org/sparql")) in void
+
+
+def test_query_sees_the_ontology_by_default(built: Path) -> None:
+    from helpers import invoke
+
+    query = "SELECT (COUNT(DISTINCT ?x) AS ?n) WHERE { ?x a/rdfs:subClassOf* fz:Actor }"
+    code, output = invoke("query", query, "--format", "csv", "--dist", str(built))
+    assert code == 0, output
+    assert int(output.split()[-1]) > 0
+    code, output = invoke("query", query, "--format", "csv", "--dist", str(built), "--no-ontology")
+    assert code == 0, output
+    assert int(output.split()[-1]) == 0

@@ -36,12 +36,21 @@ from .common import (
 @click.option(
     "--base", default=None, help="Base IRI of the dataset's own IRIs (default https://w3id.org/fazhi/id/)."
 )
+@click.option(
+    "--sparql-endpoint",
+    default=None,
+    metavar="URL",
+    help="The public SPARQL endpoint serving the dataset, described in void.ttl (void:sparqlEndpoint).",
+)
 @guarded_command
-def build_command(cases_dir: Path | None, out_dir: Path, base: str | None) -> None:
+def build_command(
+    cases_dir: Path | None, out_dir: Path, base: str | None, sparql_endpoint: str | None
+) -> None:
     """Build the dataset from case files and reference data.
 
     Case files are checked first; any problem is reported as file:line:column and nothing is written.
-    Writes dataset.ttl, dataset.nt, dataset.jsonld, context.jsonld and void.ttl.
+    Writes dataset.ttl, .nt, .nt.gz, .jsonld (context inline), .trig (one named graph per input),
+    context.jsonld, ontology.ttl, shapes.ttl and void.ttl (DCAT/VoID metadata of them all).
 
     \b
     Example:
@@ -52,7 +61,9 @@ def build_command(cases_dir: Path | None, out_dir: Path, base: str | None) -> No
     from ..terms import DEFAULT_BASE
 
     with progress("building the dataset"):
-        summary = build(cases_dir=cases_dir, out_dir=out_dir, base=base or DEFAULT_BASE)
+        summary = build(
+            cases_dir=cases_dir, out_dir=out_dir, base=base or DEFAULT_BASE, sparql_endpoint=sparql_endpoint
+        )
     click.echo(summary.line())
 
 
