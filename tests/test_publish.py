@@ -103,9 +103,7 @@ def test_gzip_dump_is_the_ntriples_dump(built: Path) -> None:
     assert gzip.decompress((built / "dataset.nt.gz").read_bytes()) == (built / "dataset.nt").read_bytes()
 
 
-def test_trig_has_a_named_graph_per_input_and_their_union_is_the_dataset(
-    built: Path, ntriples: set
-) -> None:
+def test_trig_has_a_named_graph_per_input_and_their_union_is_the_dataset(built: Path, ntriples: set) -> None:
     dataset = Dataset().parse(built / "dataset.trig", format="trig")
     names = {str(g.identifier) for g in dataset.graphs() if len(g)}
     expected = {f"{DEFAULT_BASE}graph/{layer}" for layer in LAYERS}

@@ -19,7 +19,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..terms import DEFAULT_BASE, FZ, PREFIXES
+from ..build import LAYERS
+from ..terms import DEFAULT_BASE, FZ, FZSH, PREFIXES
 
 if TYPE_CHECKING:
     import pyoxigraph
@@ -58,7 +59,8 @@ EXAMPLE_QUERIES: tuple[tuple[str, str, str], ...] = (
     (
         "Mechanisms used most · 最常见的机制",
         "Which mechanisms do the measures instantiate most often?",
-        "SELECT ?mechanism (COUNT(?measure) AS ?n) WHERE {\n  ?measure fz:instantiates/skos:prefLabel ?mechanism .\n"
+        "SELECT ?mechanism (COUNT(?measure) AS ?n) WHERE {\n"
+        "  ?measure fz:instantiates/skos:prefLabel ?mechanism .\n"
         '  FILTER (lang(?mechanism) = "en")\n} GROUP BY ?mechanism ORDER BY DESC(?n) ?mechanism LIMIT 10',
     ),
 )
@@ -116,7 +118,7 @@ def page_of(iri: str, base: str = DEFAULT_BASE) -> tuple[str, str] | None:
 
 
 def href(from_page: str, target: tuple[str, str], suffix: str = ".html") -> str:
-    """A relative link from one page to a page (and anchor), so the site works under any prefix and offline."""
+    """A relative link from one page to a page (and anchor): the site works under any prefix and offline."""
     page, anchor = target
     relative = posixpath.relpath(page + suffix, posixpath.dirname(from_page) or ".")
     return relative + (f"#{anchor}" if anchor else "")
@@ -163,14 +165,15 @@ def local_name(iri: str) -> str:
 
 def compact(iri: str, base: str = DEFAULT_BASE) -> str:
     """``prefix:local`` for a known namespace, else the IRI."""
-    for prefix, namespace in sorted({**PREFIXES, "id": base}.items(), key=lambda item: -len(item[1])):
+    known = {**PREFIXES, "fzsh": str(FZSH), "id": base}
+    for prefix, namespace in sorted(known.items(), key=lambda item: -len(item[1])):
         if iri.startswith(namespace) and len(iri) > len(namespace):
             return f"{prefix}:{iri[len(namespace) :]}"
     return iri
 
 
 def pages(index: Index, base: str = DEFAULT_BASE) -> dict[str, Page]:
-    """Every entity page by path, each with the subjects it shows (main subject first, then anchors, sorted)."""
+    """Every entity page by path, with the subjects it shows: main subject first, then anchors, sorted."""
     found: dict[str, Page] = {}
     for subject in sorted(index.by_subject):
         place = page_of(subject, base)
@@ -205,7 +208,7 @@ def script_json(text: str | bytes) -> Any:
 
     value = text.decode("utf-8") if isinstance(text, bytes) else text
     escaped = value.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
-    return Markup(escaped)  # noqa: S704 - escaped above; JSON needs its quotes as they are
+    return Markup(escaped)
 
 
 def safe_link(iri: str) -> bool:
@@ -240,10 +243,16 @@ class Site:
     # links and labels
 
     def link(self, from_page: str, iri: str) -> str | None:
+        """A relative link to the page or anchor of an IRI the site shows; external IRIs link out.
+
+        An IRI under the base that the data says nothing about has no page: it is shown, not linked.
+        """
         place = page_of(iri, self.base)
-        if place is not None:
+        if place is None:
+            return iri if safe_link(iri) else None
+        if place[0] == "ontology" or iri in self.data.by_subject:
             return href(from_page, place)
-        return iri if safe_link(iri) else None
+        return None
 
     def term(self, from_page: str, iri: str) -> dict[str, Any]:
         """A property or class: its labels (from the ontology), prefixed name and link."""
@@ -381,7 +390,10 @@ class Site:
             "@context": "https://schema.org/",
             "@type": "Dataset",
             "@id": self.base + "dataset",
-            "name": [{"@value": release.title_en, "@language": "en"}, {"@value": release.title_zh, "@language": "zh"}],
+            "name": [
+                {"@value": release.title_en, "@language": "en"},
+                {"@value": release.title_zh, "@language": "zh"},
+            ],
             "description": release.description_en,
             "url": landing,
             "version": release.version,
@@ -392,7 +404,11 @@ class Site:
             "creator": {"@type": "Organization", "name": "fazhi-kg developers"},
             "inLanguage": ["zh", "en"],
             "distribution": [
-                {"@type": "DataDownload", "contentUrl": landing + item["name"], "encodingFormat": item["media_type"]}
+                {
+                    "@type": "DataDownload",
+                    "contentUrl": landing + item["name"],
+                    "encodingFormat": item["media_type"],
+                }
                 for item in downloads
             ],
         }
@@ -410,7 +426,8 @@ class Site:
             "bibtex": bibtex,
             "csl": json.dumps(csl, ensure_ascii=False, indent=1),
             "schema_org": json.dumps(schema_org, ensure_ascii=False, indent=1, sort_keys=True),
-            "graphs": [self.base + "graph/" + layer for layer in ("vocabularies", "jurisdictions", "legislation", "cases")],
+            "graphs": [self.base + "graph/" + layer for layer in LAYERS],
+            "trig": "dataset.trig" in self.downloads,
             "dataset_iri": self.base + "dataset",
         }
 
@@ -419,10 +436,14 @@ class Site:
         from ..query import run
 
         result = run(store, text)
-        rows = [
-            [self.cell(row.get(variable)) for variable in result.variables] for row in result.rows[:12]
-        ]
-        return {"title": title, "question": question, "text": text, "variables": result.variables, "rows": rows}
+        rows = [[self.cell(row.get(variable)) for variable in result.variables] for row in result.rows[:12]]
+        return {
+            "title": title,
+            "question": question,
+            "text": text,
+            "variables": result.variables,
+            "rows": rows,
+        }
 
     def cell(self, term: Any) -> dict[str, Any]:
         from rdflib import URIRef
@@ -436,7 +457,7 @@ class Site:
     # the ontology documentation
 
     def ontology_page(self, ontology: Any, shapes: Any) -> dict[str, Any]:
-        """Every class and property of the fz namespace: labels, comments, hierarchy, domain, range, shapes."""
+        """Every class and property in fz:: labels, comments, hierarchy, domain, range, shapes."""
         from rdflib import OWL as OWL_NS
         from rdflib import RDF, RDFS, URIRef
         from rdflib import SKOS as SKOS_NS
@@ -457,7 +478,11 @@ class Site:
             uses[quad.predicate.value] += 1
 
         def text(subject: Any, predicate: Any, language: str) -> str:
-            values = sorted(str(o) for o in ontology.objects(subject, predicate) if getattr(o, "language", None) == language)
+            values = sorted(
+                str(o)
+                for o in ontology.objects(subject, predicate)
+                if getattr(o, "language", None) == language
+            )
             return " ".join(values)
 
         def describe(node: Any) -> list[dict[str, Any]]:
@@ -468,7 +493,11 @@ class Site:
             if members is not None:
                 from rdflib.collection import Collection
 
-                return [self.term("ontology", str(m)) for m in Collection(ontology, members) if isinstance(m, URIRef)]
+                return [
+                    self.term("ontology", str(m))
+                    for m in Collection(ontology, members)
+                    if isinstance(m, URIRef)
+                ]
             return []
 
         def applicable_shapes(term: URIRef) -> list[dict[str, Any]]:
@@ -476,16 +505,29 @@ class Site:
             targets = set(shapes.subjects(URIRef(sh + "targetClass"), term))
             paths = set(shapes.subjects(URIRef(sh + "path"), term))
             for shape in sorted(targets | paths, key=str):
-                owner = shape if isinstance(shape, URIRef) else shapes.value(None, URIRef(sh + "property"), shape)
+                owner = (
+                    shape if isinstance(shape, URIRef) else shapes.value(None, URIRef(sh + "property"), shape)
+                )
                 constraints = []
-                for name in ("minCount", "maxCount", "class", "datatype", "nodeKind", "pattern", "in", "hasValue"):
+                for name in (
+                    "minCount",
+                    "maxCount",
+                    "class",
+                    "datatype",
+                    "nodeKind",
+                    "pattern",
+                    "in",
+                    "hasValue",
+                ):
                     for value in sorted(shapes.objects(shape, URIRef(sh + name)), key=str):
                         shown = compact(str(value), self.base) if isinstance(value, URIRef) else str(value)
                         constraints.append(f"sh:{name} {shown}")
                 messages = sorted(str(m) for m in shapes.objects(shape, URIRef(sh + "message")))
                 found.append(
                     {
-                        "name": compact(str(owner), self.base) if isinstance(owner, URIRef) else "(anonymous shape)",
+                        "name": compact(str(owner), self.base)
+                        if isinstance(owner, URIRef)
+                        else "(anonymous shape)",
                         "target": "class" if shape in targets else "property",
                         "constraints": constraints,
                         "message": messages[0] if messages else "",
@@ -503,9 +545,18 @@ class Site:
                 supers = sorted(ontology.objects(term, parents), key=str)
                 subs = sorted(ontology.subjects(parents, term), key=str)
                 alignments = sorted(
-                    (str(o) for p in (OWL_NS.equivalentClass, OWL_NS.equivalentProperty, SKOS_NS.exactMatch,
-                                      SKOS_NS.closeMatch, RDFS.seeAlso)
-                     for o in ontology.objects(term, p) if isinstance(o, URIRef)),
+                    (
+                        str(o)
+                        for p in (
+                            OWL_NS.equivalentClass,
+                            OWL_NS.equivalentProperty,
+                            SKOS_NS.exactMatch,
+                            SKOS_NS.closeMatch,
+                            RDFS.seeAlso,
+                        )
+                        for o in ontology.objects(term, p)
+                        if isinstance(o, URIRef)
+                    ),
                 )
                 inverse = [str(o) for o in ontology.objects(term, OWL_NS.inverseOf)] + [
                     str(s) for s in ontology.subjects(OWL_NS.inverseOf, term)
@@ -525,7 +576,10 @@ class Site:
                         "range": [
                             t
                             for node in ontology.objects(term, RDFS.range)
-                            for t in (describe(node) or [{"curie": "(datatype union)", "href": None, "zh": "", "en": ""}])
+                            for t in (
+                                describe(node)
+                                or [{"curie": "(datatype union)", "href": None, "zh": "", "en": ""}]
+                            )
                         ],
                         "alignments": [self.term("ontology", item) for item in alignments],
                         "inverse": [self.term("ontology", item) for item in sorted(set(inverse))],
@@ -633,7 +687,9 @@ def publish_site(dist_dir: Path, out_dir: Path, *, base: str = DEFAULT_BASE) -> 
     shape_quads = sorted_quads(shapes)
     names = [*sorted(PUBLISHED_FILES), "void.ttl"]
     downloads = {name: (dist_dir / name).read_bytes() for name in names if (dist_dir / name).is_file()}
-    site = Site(quads, ontology_quads, shape_quads, read_release(data_dir() / "version.json"), downloads, base)
+    site = Site(
+        quads, ontology_quads, shape_quads, read_release(data_dir() / "version.json"), downloads, base
+    )
     store = from_quads([*quads, *ontology_quads])
     files = render_site(site, store, ontology, shapes)
     write_tree(out_dir, files)
