@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint bench figures fonts clean
+.PHONY: demo test lint bench figures fonts browser site clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -17,7 +17,7 @@ demo: $(STAMP) fonts
 	$(BIN)/kg validate
 	$(BIN)/kg stats
 
-test: $(STAMP)
+test: $(STAMP) fonts browser
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest -q
 
@@ -38,5 +38,18 @@ fonts:
 	  || echo "warning: could not install fonts-wqy-microhei; figures will lack Chinese glyphs"; \
 	else echo "hint: install the Debian package fonts-wqy-microhei for Chinese labels in figures"; fi
 
+# The static site of the dataset (kg publish): site/ holds pages, per-entity RDF and the downloads.
+site: $(STAMP)
+	$(BIN)/kg build
+	$(BIN)/kg publish --out site
+
+# The browser test drives Debian's headless Chromium (installed when we may; else the test says why it skips).
+browser:
+	@if command -v chromium >/dev/null; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) \
+	  || echo "warning: could not install chromium; the browser test will be skipped"; \
+	else echo "hint: install the Debian package chromium to run the browser test"; fi
+
 clean:
-	rm -rf dist bench/out .pytest_cache .ruff_cache
+	rm -rf dist site test-output bench/out .pytest_cache .ruff_cache

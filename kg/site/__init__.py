@@ -336,7 +336,8 @@ class Site:
             "page": page.path,
             "root": href(page.path, ("index", "")).removesuffix("index.html") or "./",
             "title_zh": self.data.labels.get(main, {}).get("zh", ""),
-            "title_en": self.data.labels.get(main, {}).get("en", "") or local_name(main),
+            "title_en": self.data.labels.get(main, {}).get("en", "")
+            or ("" if self.data.labels.get(main, {}).get("zh") else local_name(main)),
             "sections": [self.section(page, subject) for subject in page.subjects],
             "turtle": name + ".ttl",
             "jsonld_file": name + ".jsonld",
