@@ -43,11 +43,12 @@ site: $(STAMP)
 	$(BIN)/kg build
 	$(BIN)/kg publish --out site
 
-# The browser test drives Debian's headless Chromium (installed when we may; else the test says why it skips).
+# The browser and content-negotiation tests drive Debian's headless Chromium and nginx (installed when we may;
+# else the tests say why they skip).
 browser:
-	@if command -v chromium >/dev/null; then :; \
+	@if command -v chromium >/dev/null && [ -x /usr/sbin/nginx ]; then :; \
 	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
-	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium nginx-light >/dev/null) \
 	  || echo "warning: could not install chromium; the browser test will be skipped"; \
 	else echo "hint: install the Debian package chromium to run the browser test"; fi
 
