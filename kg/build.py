@@ -10,7 +10,7 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from .terms import DEFAULT_BASE, PREFIXES
 
@@ -158,7 +158,7 @@ def dataset_layers(*, cases_dir: Path | None = None, base: str = DEFAULT_BASE) -
     cases = read_cases(cases_dir or default_cases_dir(), case_vocabulary(vocabulary_graph))
     table = jurisdiction_table()
     layers: dict[str, set[Triple]] = {layer: set() for layer in LAYERS}
-    layers["vocabularies"].update(vocabulary_graph)
+    layers["vocabularies"].update(cast("set[Triple]", set(vocabulary_graph)))
     layers["jurisdictions"].update(all_jurisdiction_triples(table))
     records = _legislation_records()
     link: RegulationLinker | None = None

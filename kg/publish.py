@@ -332,20 +332,20 @@ def describe_dataset(
     add((URIRef(ONTOLOGY_IRI), RDF.type, DCTERMS.Standard))
     root = download_root(base)
     for name, content in sorted((files or {}).items()):
-        kind = PUBLISHED_FILES[name]
+        file_kind = PUBLISHED_FILES[name]
         distribution = URIRef(f"{base}dataset/distribution/{name}")
         checksum = URIRef(f"{base}dataset/distribution/{name}/sha256")
         download = URIRef(root + name)
-        media_type = URIRef(IANA_MEDIA_TYPES + kind.media_type)
+        media_type = URIRef(IANA_MEDIA_TYPES + file_kind.media_type)
         add((dataset, DCAT.distribution, distribution))
         add((distribution, RDF.type, DCAT.Distribution))
-        add((distribution, DCTERMS.title, Literal(kind.title, lang="en")))
+        add((distribution, DCTERMS.title, Literal(file_kind.title, lang="en")))
         add((distribution, DCAT.accessURL, download))
         add((distribution, DCAT.downloadURL, download))
         add((distribution, DCAT.mediaType, media_type))
         add((media_type, RDF.type, DCTERMS.MediaType))
-        if kind.compression:
-            compression = URIRef(IANA_MEDIA_TYPES + "application/" + kind.compression)
+        if file_kind.compression:
+            compression = URIRef(IANA_MEDIA_TYPES + "application/" + file_kind.compression)
             add((distribution, DCAT.compressFormat, compression))
             add((compression, RDF.type, DCTERMS.MediaType))
         add((distribution, DCAT.byteSize, Literal(len(content), datatype=XSD.nonNegativeInteger)))
@@ -354,7 +354,7 @@ def describe_dataset(
         add((checksum, RDF.type, spdx.Checksum))
         add((checksum, spdx.algorithm, spdx.checksumAlgorithm_sha256))
         add((checksum, spdx.checksumValue, Literal(_sha256(content), datatype=XSD.hexBinary)))
-        if kind.dump:
+        if file_kind.dump:
             add((dataset, VOID.dataDump, download))
     if sparql_endpoint:
         endpoint = URIRef(sparql_endpoint)

@@ -136,7 +136,7 @@ class Index:
 
         ranks: dict[tuple[str, str], int] = {}
         for quad in quads:
-            subject = quad.subject.value
+            subject = term_value(quad.subject)
             self.by_subject[subject].append(quad)
             predicate = quad.predicate.value
             value = quad.object
@@ -156,6 +156,11 @@ class Index:
     def label(self, iri: str, language: str) -> str:
         labels = self.labels.get(iri, {})
         return labels.get(language) or labels.get("en" if language == "zh" else "zh") or local_name(iri)
+
+
+def term_value(term: Any) -> str:
+    """The IRI, blank-node id or lexical form of an Oxigraph term (the dataset holds no triple terms)."""
+    return str(term.value)
 
 
 def local_name(iri: str) -> str:
@@ -292,7 +297,7 @@ class Site:
             if predicate == RDF_TYPE:
                 continue
             if predicate == PROV_DERIVED:
-                provenance.append(self.span(page.path, quad.object.value))
+                provenance.append(self.span(page.path, term_value(quad.object)))
                 continue
             facts[predicate].append(self.value(page.path, quad.object))
         incoming = sorted(set(self.data.incoming.get(iri, [])))
@@ -317,7 +322,7 @@ class Site:
 
     def span(self, from_page: str, iri: str) -> dict[str, Any]:
         """A provenance span: where in which source document a statement was read."""
-        facts = {quad.predicate.value: quad.object.value for quad in self.data.by_subject.get(iri, [])}
+        facts = {quad.predicate.value: term_value(quad.object) for quad in self.data.by_subject.get(iri, [])}
         document = facts.get(str(FZ.inDocument), "")
         return {
             "href": self.link(from_page, iri),
@@ -354,7 +359,7 @@ class Site:
         for kinds in self.data.types.values():
             for kind in kinds:
                 classes[kind] += 1
-        downloads = [
+        downloads: list[dict[str, Any]] = [
             {
                 "name": name,
                 "title": PUBLISHED_FILES[name].title if name in PUBLISHED_FILES else "VoID and DCAT metadata",
