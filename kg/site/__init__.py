@@ -456,6 +456,8 @@ class Site:
 
         if term is None:
             return {"node": None, "text": ""}
+        if isinstance(term, URIRef) and str(term) in self.ontology.labels:
+            return {"node": self.term("index", str(term)), "text": ""}
         if isinstance(term, URIRef):
             return {"node": self.node("index", str(term)), "text": ""}
         return {"node": None, "text": str(term)}
