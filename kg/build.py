@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, cast
 
+from .store import select
 from .terms import DEFAULT_BASE, PREFIXES
 
 if TYPE_CHECKING:
@@ -248,7 +249,7 @@ def build(
         sparql_endpoint=sparql_endpoint,
     )
     write_files(out_dir, files)
-    cases = int(next(iter(store.query(CASE_COUNT)))["n"].value)
+    cases = int(next(iter(select(store, CASE_COUNT)))["n"].value)
     return BuildSummary(
         cases=cases,
         triples=len(quads),

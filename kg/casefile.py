@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable, Collection, Iterable
+from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -145,7 +145,7 @@ class Vocabulary:
     """What case files may refer to: known codes and concept ids per scheme, known notices and documents."""
 
     regions: Collection[str]
-    concepts: dict[str, Collection[str]]
+    concepts: Mapping[str, Collection[str]]
     notices: Collection[str]
     documents: dict[str, str] = field(default_factory=dict)
     """document id → sha256"""
@@ -784,7 +784,8 @@ def _spans(case: Case) -> list[tuple[Span, Located]]:
     found: list[tuple[Span, Located]] = []
     if case.source:
         found.append((case.source, case.at))
-    for item in (*case.institutions, *case.regulations):
+    items: tuple[Institution | Regulation, ...] = (*case.institutions, *case.regulations)
+    for item in items:
         if item.span:
             found.append((item.span, item.at))
 

@@ -20,6 +20,7 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from .errors import InputError
 
@@ -127,7 +128,7 @@ def _refuse(message: str) -> None:
     raise AccessRefused(message)
 
 
-def _hook(event: str, args: tuple) -> None:
+def _hook(event: str, args: tuple[Any, ...]) -> None:
     if _state.depth == 0:
         return
     if event in NETWORK_EVENTS:
@@ -141,17 +142,17 @@ def _hook(event: str, args: tuple) -> None:
         _check_open(args)
 
 
-def _describe(args: tuple) -> str:
+def _describe(args: tuple[Any, ...]) -> str:
     for arg in args:
         if isinstance(arg, str | tuple):
             return str(arg)
         url = getattr(arg, "full_url", None)
         if url:
-            return url
+            return str(url)
     return ""
 
 
-def _check_open(args: tuple) -> None:
+def _check_open(args: tuple[Any, ...]) -> None:
     path, mode, flags = (*args, None, None)[:3]
     if not isinstance(path, str | bytes):
         return

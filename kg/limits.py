@@ -72,11 +72,16 @@ def run_with_timeout(
         payload = _collect(read_end, pid, timeout, what)
     finally:
         os.close(read_end)
-    return _unpack(payload, pid, what, timeout)
+    result: T = _unpack(payload, pid, what, timeout)
+    return result
 
 
 def _worker(
-    write_end: int, fn: Callable[..., Any], args: tuple, kwargs: dict, memory_bytes: int | None
+    write_end: int,
+    fn: Callable[..., Any],
+    args: tuple[Any, ...],
+    kwargs: dict[str, Any],
+    memory_bytes: int | None,
 ) -> None:
     """Child side: never returns; writes one pickled ``(kind, value)`` and exits without cleanup handlers."""
     code = 0

@@ -261,7 +261,8 @@ def _node(events: Iterator[Any], event: Any, where: YamlPath, document: YamlDocu
                 raise _yaml_problem(
                     name, key_event.start_mark, f"duplicate key '{key}' (first at line {first[0]}); keep one"
                 )
-            document.keys[(*where, key)] = (key_event.start_mark.line + 1, key_event.start_mark.column + 1)
+            mark: Any = key_event.start_mark
+            document.keys[(*where, key)] = (mark.line + 1, mark.column + 1)
             mapping[key] = _node(events, next(events), (*where, key), document, depth + 1)
     raise _yaml_problem(name, event.start_mark, f"unexpected YAML {type(event).__name__}")
 
@@ -336,7 +337,9 @@ def shipped_context() -> dict[str, Any]:
     """The project's JSON-LD context, as shipped in ``data/context.jsonld``."""
     from .resources import data_dir
 
-    return json.loads((data_dir() / "context.jsonld").read_text(encoding="utf-8"))["@context"]
+    document = json.loads((data_dir() / "context.jsonld").read_text(encoding="utf-8"))
+    context: dict[str, Any] = document["@context"]
+    return context
 
 
 def _localise_jsonld(document: Any, path: Path | str, allow_network: bool) -> bool:

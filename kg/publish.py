@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from .errors import OutputError
 from .loading import RdfFormat
+from .store import select
 from .terms import CONTEXT_IRI, DEFAULT_BASE, FZSH, ONTOLOGY_IRI, PREFIXES
 
 if TYPE_CHECKING:
@@ -378,7 +379,7 @@ def describe_dataset(
         "classes": "SELECT (COUNT(DISTINCT ?c) AS ?n) WHERE { ?s a ?c }",
     }
     for name, query in counts.items():
-        value = int(next(iter(store.query(query)))["n"].value)
+        value = int(next(iter(select(store, query)))["n"].value)
         add((dataset, VOID[name], Literal(value, datatype=XSD.integer)))
     partitions = (
         (
@@ -397,7 +398,7 @@ def describe_dataset(
         ),
     )
     for kind, query, link, key, measure in partitions:
-        for row in store.query(query):
+        for row in select(store, query):
             iri = row["c"].value
             part = URIRef(f"{base}dataset/{kind}/{_slug_for(iri, base)}")
             add((dataset, link, part))
@@ -444,11 +445,11 @@ def write_files(out_dir: Path, files: dict[str, bytes]) -> list[Path]:
     staged: list[tuple[str, Path]] = []
     try:
         for name, content in sorted(files.items()):
-            handle, temp = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=out_dir)
-            staged.append((name, Path(temp)))
+            handle, temp_name = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=out_dir)
+            staged.append((name, Path(temp_name)))
             with os.fdopen(handle, "wb") as stream:
                 stream.write(content)
-            os.chmod(temp, _FILE_MODE)
+            os.chmod(temp_name, _FILE_MODE)
         written = []
         for name, temp in staged:
             target = out_dir / name

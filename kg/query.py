@@ -49,7 +49,7 @@ from .terms import DEFAULT_BASE, PREFIXES
 
 if TYPE_CHECKING:
     import rdflib
-    from rdflib.term import Identifier
+    from rdflib.term import Identifier, Node
 
 FORMATS = ("table", "csv", "tsv", "json")
 """The result formats :func:`format_result` writes."""
@@ -105,7 +105,7 @@ class QueryResult:
         for prefix, namespace in QUERY_PREFIXES.items():
             graph.bind(prefix, namespace)
         for row in self.rows:
-            graph.add((row["subject"], row["predicate"], row["object"]))
+            graph.add((_node(row["subject"]), _node(row["predicate"]), _node(row["object"])))
         return graph
 
 
@@ -229,8 +229,8 @@ def _refusal(algebra: Any, allow_network: bool) -> str | None:
         seen.add(id(node))
         if isinstance(node, CompValue):
             if node.name == "ServiceGraphPattern" and not allow_network:
-                target = _n3(dict.get(node, "term"))
-                return f"SERVICE {target} is refused: it sends the query to another server; {_NETWORK_HINT}"
+                service = _n3(dict.get(node, "term"))
+                return f"SERVICE {service} is refused: it sends the query to another server; {_NETWORK_HINT}"
             clauses = dict.get(node, "datasetClause")
             if clauses and not allow_network:
                 named_graph = dict.get(clauses[0], "named")
@@ -246,6 +246,12 @@ def _refusal(algebra: Any, allow_network: bool) -> str | None:
         elif isinstance(node, dict):
             stack.extend(node.values())
     return None
+
+
+def _node(term: Identifier | None) -> Node:
+    if term is None:
+        raise QueryError("a CONSTRUCT or DESCRIBE answer has an unbound position; report this as a bug")
+    return term
 
 
 def _n3(term: Any) -> str:

@@ -309,7 +309,8 @@ def _run_pyshacl(data: Graph, shapes: Graph) -> Graph:
         raise InputError(f"shapes: not valid SHACL: {error.message}; fix the shapes file") from error
     except RecursionError as error:
         raise LimitExceeded("validation: input too deeply nested (a path or list is too long)") from error
-    return results
+    report: Graph = results
+    return report
 
 
 def _default_shapes() -> Graph:
@@ -511,7 +512,7 @@ class _Context:
         line = self.data.value(node, FZ.caseFileLine)
         if case_file is None:
             return None, None
-        number = line.toPython() if line is not None else None
+        number = line.toPython() if isinstance(line, Literal) else None
         return str(case_file), number if isinstance(number, int) else None
 
     def label(self, node: Node) -> str | None:
@@ -578,13 +579,13 @@ _HINTS: dict[str, tuple[str, str]] = {
 }
 
 
-def _ill_typed_literals(data: Graph, shapes: Graph) -> set[tuple[Node, Node, Node]]:
+def _ill_typed_literals(data: Graph, shapes: Graph) -> set[tuple[Node, Node, Literal]]:
     """Every (subject, predicate, literal) of the data whose literal is not in its datatype's lexical space.
 
     Statements that are also in the shapes graph are shape definitions, not data (the W3C test suite keeps
     both in one file).
     """
-    found = set()
+    found: set[tuple[Node, Node, Literal]] = set()
     for s, p, o in data:
         if isinstance(o, Literal) and o.datatype is not None and _is_ill_typed(o) and (s, p, o) not in shapes:
             found.add((s, p, o))
@@ -773,7 +774,8 @@ def _report_graph(report: ValidationReport) -> Graph:
         if isinstance(shape, BNode) and isinstance(result.shape_path, URIRef):
             graph.add((shape, SH.path, result.shape_path))
         if result.path is not None:
-            graph.add((node, SH.resultPath, _copy_path(graph, result, f"r{number:06d}p")))
+            path = _copy_path(graph, result.path, result.path_triples, f"r{number:06d}p")
+            graph.add((node, SH.resultPath, path))
         if result.value is not None:
             graph.add((node, SH.value, names.term(result.value, result.problem.value or "")))
         for message in result.messages:
@@ -785,7 +787,7 @@ class _BNodeNames:
     """Blank nodes of the report named from their stable text, so the Turtle does not change between runs."""
 
     def __init__(self) -> None:
-        self._names: dict[str, Any] = {}
+        self._names: dict[str, BNode] = {}
 
     def term(self, node: Node, text: str) -> Node:
         if not isinstance(node, BNode):
@@ -813,12 +815,14 @@ def _blank_closure(graph: Graph, node: Node | None) -> tuple[tuple[Node, Node, N
     return tuple(found)
 
 
-def _copy_path(target: Graph, result: _Result, prefix: str) -> Node:
+def _copy_path(
+    target: Graph, path: Node, path_triples: Iterable[tuple[Node, Node, Node]], prefix: str
+) -> Node:
     """Copy a (possibly blank-node) path structure into ``target`` with blank nodes ``{prefix}{k}``."""
-    if not isinstance(result.path, BNode):
-        return result.path
+    if not isinstance(path, BNode):
+        return path
     statements: dict[Node, list[tuple[Node, Node]]] = {}
-    for s, p, o in result.path_triples:
+    for s, p, o in path_triples:
         statements.setdefault(s, []).append((p, o))
     renamed: dict[Node, Node] = {}
 
@@ -831,4 +835,4 @@ def _copy_path(target: Graph, result: _Result, prefix: str) -> Node:
                 target.add((renamed[node], p, copy(o)))
         return renamed[node]
 
-    return copy(result.path)
+    return copy(path)
