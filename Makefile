@@ -45,12 +45,12 @@ site: $(STAMP)
 	$(BIN)/kg build
 	$(BIN)/kg publish --out site
 
-# The browser and content-negotiation tests drive Debian's headless Chromium and nginx (installed when we may;
+# The browser and content-negotiation tests drive Debian's headless Chromium, nginx and Apache (installed when we may;
 # else the tests say why they skip).
 browser:
-	@if command -v chromium >/dev/null && [ -x /usr/sbin/nginx ]; then :; \
+	@if command -v chromium >/dev/null && [ -x /usr/sbin/nginx ] && [ -x /usr/sbin/apache2 ]; then :; \
 	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
-	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium nginx-light >/dev/null) \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium nginx-light apache2-bin >/dev/null) \
 	  || echo "warning: could not install chromium; the browser test will be skipped"; \
 	else echo "hint: install the Debian package chromium to run the browser test"; fi
 
