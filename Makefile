@@ -51,8 +51,8 @@ browser:
 	@if command -v chromium >/dev/null && [ -x /usr/sbin/nginx ] && [ -x /usr/sbin/apache2 ]; then :; \
 	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
 	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium nginx-light apache2-bin >/dev/null) \
-	  || echo "warning: could not install chromium; the browser test will be skipped"; \
-	else echo "hint: install the Debian package chromium to run the browser test"; fi
+	  || echo "warning: could not install chromium, nginx-light, apache2-bin; the browser and web-server tests will skip"; \
+	else echo "hint: install the Debian packages chromium nginx-light apache2-bin for the browser and web-server tests"; fi
 
 clean:
 	rm -rf dist site test-output bench/out .pytest_cache .ruff_cache
