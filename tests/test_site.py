@@ -188,3 +188,27 @@ def test_every_iri_the_whole_dataset_names_is_described_so_it_gets_a_page(bundle
     assert [row["o"].value for row in bundled_store.query(query)] == []
     pages = {page_of(row["s"].value) for row in bundled_store.query("SELECT DISTINCT ?s { ?s ?p ?o }")}
     assert None not in pages
+
+
+def test_publish_refuses_to_replace_a_folder_it_did_not_make(small_dist: Path, tmp_path: Path) -> None:
+    """Regression guard: the site replaces its --out folder, so `--out .` must not delete the user's files."""
+    from helpers import invoke
+
+    precious = tmp_path / "mine"
+    precious.mkdir()
+    (precious / "notes.txt").write_text("keep me", encoding="utf-8")
+    code, output = invoke("publish", "--dist", str(small_dist), "--out", str(precious))
+    assert code == 2 and "did not make" in output
+    assert (precious / "notes.txt").read_text(encoding="utf-8") == "keep me"
+
+
+def test_publish_replaces_a_site_it_made(small_dist: Path, small_site: Path, tmp_path: Path) -> None:
+    import shutil
+
+    from kg.site import publish_site
+
+    again = tmp_path / "site"
+    shutil.copytree(small_site, again)
+    (again / "stale.html").write_text("old", encoding="utf-8")
+    publish_site(small_dist, again)
+    assert not (again / "stale.html").exists() and (again / "index.html").is_file()

@@ -619,7 +619,7 @@ def render_site(site: Site, store: pyoxigraph.Store, ontology: Any, shapes: Any)
     from ..publish import jsonld_document, serialize_quads, used_prefixes
 
     environment = _environment()
-    out: dict[str, bytes] = {}
+    out: dict[str, bytes] = {SITE_MARKER: b"made by kg publish; this folder is replaced as a whole\n"}
     out["style.css"] = (package_files("kg.site") / "templates" / "style.css").read_bytes()
     out["index.html"] = environment.get_template("index.html").render(site.landing(store)).encode("utf-8")
     out["ontology.html"] = (
@@ -638,8 +638,16 @@ def render_site(site: Site, store: pyoxigraph.Store, ontology: Any, shapes: Any)
     return out
 
 
+SITE_MARKER = ".kg-site"
+"""A file in every site's root: only a folder holding it (or an empty one) is replaced by a new site."""
+
+
 def write_tree(out_dir: Path, files: dict[str, bytes]) -> None:
-    """Write a whole folder or nothing: into a sibling temporary folder, then swapped into place."""
+    """Write a whole folder or nothing: into a sibling temporary folder, then swapped into place.
+
+    A non-empty folder is replaced only when it is a site made before (it holds :data:`SITE_MARKER`), so that
+    ``--out .`` or ``--out data`` cannot delete a user's files.
+    """
     import shutil
     import tempfile
 
@@ -647,6 +655,11 @@ def write_tree(out_dir: Path, files: dict[str, bytes]) -> None:
 
     if out_dir.exists() and not out_dir.is_dir():
         raise OutputError(f"{out_dir}: exists and is not a directory; choose another --out")
+    if out_dir.is_dir() and any(out_dir.iterdir()) and not (out_dir / SITE_MARKER).is_file():
+        raise OutputError(
+            f"{out_dir}: a folder that kg publish did not make, and it is not empty; the site replaces its "
+            "--out folder as a whole, so choose a new or empty folder"
+        )
     parent = out_dir.resolve().parent
     try:
         parent.mkdir(parents=True, exist_ok=True)
