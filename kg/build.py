@@ -156,7 +156,8 @@ def dataset_layers(*, cases_dir: Path | None = None, base: str = DEFAULT_BASE) -
     from .mapping.jurisdictions import all_jurisdiction_triples
 
     vocabulary_graph = _vocabulary_graph()
-    cases = read_cases(cases_dir or default_cases_dir(), case_vocabulary(vocabulary_graph))
+    vocabulary = case_vocabulary(vocabulary_graph)
+    cases = read_cases(cases_dir or default_cases_dir(), vocabulary)
     table = jurisdiction_table()
     layers: dict[str, set[Triple]] = {layer: set() for layer in LAYERS}
     layers["vocabularies"].update(cast("set[Triple]", set(vocabulary_graph)))
@@ -175,6 +176,11 @@ def dataset_layers(*, cases_dir: Path | None = None, base: str = DEFAULT_BASE) -
 
     names = {j.code: Text(j.name_zh, j.name_en) for j in table if j.code}
     layers["cases"].update(case_triples(cases, region_names=names, link_regulation=link))
+    from .mapping.drafts import unregistered_triples
+
+    layers["cases"].update(
+        unregistered_triples(cases, notices=vocabulary.notices, documents=vocabulary.documents)
+    )
     if base != DEFAULT_BASE:
         layers = {layer: rebase(triples, base) for layer, triples in layers.items()}
     return layers
@@ -223,16 +229,23 @@ def build(
 ) -> BuildSummary:
     """Build and publish the dataset and its metadata into ``out_dir`` (see :func:`kg.publish.dataset_files`).
 
-    Nothing is written unless every output could be made; the previous outputs stay as they were.
+    All or nothing: the outputs are written into a staging folder beside ``out_dir`` that replaces it in
+    one step (:func:`kg.publish.staged_folder`); write further outputs into that staging folder.
+    ``out_dir`` must be new, empty or a previous build, and outside the project's sources and shipped data.
     """
     from . import store as stores
-    from .publish import dataset_files, layer_quads, read_release, sorted_quads, write_files
+    from .publish import (
+        check_build_folder,
+        dataset_files,
+        layer_quads,
+        read_release,
+        sorted_quads,
+        staged_folder,
+        write_files,
+    )
     from .resources import data_dir
 
-    if out_dir.exists() and not out_dir.is_dir():
-        from .errors import OutputError
-
-        raise OutputError(f"{out_dir}: exists and is not a directory; choose another --out")
+    check_build_folder(out_dir)
     started = time.perf_counter()
     layers = dataset_layers(cases_dir=cases_dir, base=base)
     union: set[Triple] = set()
@@ -248,7 +261,8 @@ def build(
         base=base,
         sparql_endpoint=sparql_endpoint,
     )
-    write_files(out_dir, files)
+    with staged_folder(out_dir) as staging:
+        write_files(staging, files)
     cases = int(next(iter(select(store, CASE_COUNT)))["n"].value)
     return BuildSummary(
         cases=cases,

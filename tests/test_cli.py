@@ -198,6 +198,7 @@ def test_build_is_byte_identical(tmp_path: Path):
         "dataset.nt.gz",
         "dataset.trig",
         "dataset.ttl",
+        "kg-build.json",
         "ontology.ttl",
         "shapes.ttl",
         "void.ttl",
