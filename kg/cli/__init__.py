@@ -18,6 +18,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "stats": ("kg.cli.query:stats_command", "Statistics of the dataset: sizes, regions, completeness."),
     "query": ("kg.cli.query:query_command", "Run a SPARQL query or a named research question."),
     "export": ("kg.cli.build:export_command", "Convert the dataset, or any RDF files, to one serialisation."),
+    "publish": ("kg.cli.build:publish_command", "Make the static website of the dataset (no server code)."),
     "load": ("kg.cli.store:load_command", "Make a query store from RDF files (read commands take --store)."),
     "push": ("kg.cli.store:push_command", "Upload the dataset to a SPARQL server (Graph Store protocol)."),
     "serve": ("kg.cli.store:serve_command", "Serve the dataset with Oxigraph's SPARQL server (read-only)."),

@@ -205,20 +205,41 @@ class DataSource:
                 return run(self.store(), _EVERYTHING).graph()
         return load_graph(files, self.dist_dir, allow_network=self.allow_network, max_bytes=self.max_bytes)
 
-    def store(self) -> pyoxigraph.Store | Endpoint:
+    def store(self, *, ontology: bool = False) -> pyoxigraph.Store | Endpoint:
         """The backend queries run on: the remote endpoint, the store given, an in-memory store of the files
-        given, or else the built dataset's store (built first if missing)."""
-        from ..store import matches, open_store, store_path
+        given, or else the built dataset's store (built first if missing). With ``ontology`` the ontology goes
+        beside the data, in an in-memory store (a persistent store is opened read-only)."""
+        from ..store import matches, open_store, store_path, written
 
         if self.endpoint_url:
             from ..endpoint import endpoint
 
+            if ontology:
+                from ..errors import InputError
+
+                raise InputError(
+                    f"{self.endpoint_url}: kg cannot add the ontology to a remote endpoint; load "
+                    "ontology/fazhi.ttl into the server instead"
+                )
             # The client gives up before the command's worker is stopped, so the error names the server.
             return endpoint(
                 self.endpoint_url,
                 allow_network=self.allow_network,
                 read_timeout=max(self.timeout * 0.5, self.timeout - 1.0),
                 max_bytes=self.max_bytes,
+            )
+        if ontology:
+            files = self.files
+            if self.store_dir is not None:
+                open_store(self.store_dir)  # a clear error when it is no store
+                copy = written(self.store_dir)
+                files = (copy,) if copy else ()
+            return load_store(
+                files,
+                self.dist_dir,
+                allow_network=self.allow_network,
+                max_bytes=self.max_bytes,
+                ontology=True,
             )
         if self.store_dir is not None:
             return open_store(self.store_dir)
@@ -228,7 +249,11 @@ class DataSource:
             if matches(built, dataset):
                 return open_store(built)
         return load_store(
-            self.files, self.dist_dir, allow_network=self.allow_network, max_bytes=self.max_bytes
+            self.files,
+            self.dist_dir,
+            allow_network=self.allow_network,
+            max_bytes=self.max_bytes,
+            ontology=ontology,
         )
 
 
@@ -478,14 +503,33 @@ def load_graph(
         return read_rdf_files(files, allow_network=allow_network, max_bytes=max_bytes or DEFAULT_MAX_BYTES)
 
 
+def beside_data(files: list[Path], *, ontology: bool) -> list[Path]:
+    """The files to load: the data, plus the shipped ontology when ``ontology`` is set.
+
+    With the ontology beside the data, class and property hierarchies answer queries:
+    ``?x a/rdfs:subClassOf* fz:Actor`` finds institutions and platforms, ``prov:Activity`` finds measures.
+    The SKOS vocabularies are part of the dataset already.
+    """
+    if not ontology:
+        return files
+    from ..resources import ontology_file
+
+    return [*files, ontology_file()]
+
+
 def load_store(
-    data_files: tuple[Path, ...], dist_dir: Path, *, allow_network: bool = False, max_bytes: int | None = None
+    data_files: tuple[Path, ...],
+    dist_dir: Path,
+    *,
+    allow_network: bool = False,
+    max_bytes: int | None = None,
+    ontology: bool = False,
 ) -> pyoxigraph.Store:
-    """The data a command reads, in a fast query store."""
+    """The data a command reads, in a fast query store (with the ontology beside it when ``ontology``)."""
     from ..loading import DEFAULT_MAX_BYTES, InputBudget, read_quads
     from ..store import from_quads
 
-    files = dataset_files(data_files, dist_dir)
+    files = beside_data(dataset_files(data_files, dist_dir), ontology=ontology)
     budget = InputBudget(max_bytes or DEFAULT_MAX_BYTES)
     with progress("loading the data"):
         quads = []
