@@ -208,19 +208,14 @@ class DataSource:
     def store(self, *, ontology: bool = False) -> pyoxigraph.Store | Endpoint:
         """The backend queries run on: the remote endpoint, the store given, an in-memory store of the files
         given, or else the built dataset's store (built first if missing). With ``ontology`` the ontology goes
-        beside the data, in an in-memory store (a persistent store is opened read-only)."""
+        beside the data in an in-memory store (a persistent store is opened read-only: this costs a parse);
+        an endpoint answers with what the server holds."""
         from ..store import matches, open_store, store_path, written
 
         if self.endpoint_url:
             from ..endpoint import endpoint
 
-            if ontology:
-                from ..errors import InputError
-
-                raise InputError(
-                    f"{self.endpoint_url}: kg cannot add the ontology to a remote endpoint; load "
-                    "ontology/fazhi.ttl into the server instead"
-                )
+            # The ontology cannot be added to a server's data: a server answers with what it holds.
             # The client gives up before the command's worker is stopped, so the error names the server.
             return endpoint(
                 self.endpoint_url,
