@@ -57,13 +57,11 @@ def _vocabulary_graph() -> Graph:
 
 def _legislation_records() -> list[LawRecord] | None:
     """The imported legislation table's records, or None when no table has been imported."""
-    from .resources import data_dir
+    from .legislation.records import default_tsv_path, read_records
 
-    table = data_dir() / "reference" / "legislation.tsv"
+    table = default_tsv_path()
     if not table.is_file():
         return None
-    from .legislation import read_records
-
     return read_records(table)
 
 
@@ -157,7 +155,7 @@ def dataset_triples(*, cases_dir: Path | None = None, base: str = DEFAULT_BASE) 
     link: RegulationLinker | None = None
     if records is not None:
         from .legislation import LegislationCorpus, link_case_regulation
-        from .mapping.legislation import legislation_triples
+        from .legislation.rdf import legislation_triples
 
         triples.update(legislation_triples(records, table))
         corpus = LegislationCorpus(records, table)

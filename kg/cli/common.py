@@ -68,7 +68,7 @@ def _safety_options(function: F) -> F:
         "--max-bytes",
         type=click.IntRange(min=1),
         default=None,
-        help="Largest input file accepted, in bytes (default 64 MiB).",
+        help="Largest input file accepted, in bytes (default 256 MiB).",
     )(function)
     function = click.option(
         "--timeout",
