@@ -10,7 +10,7 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from .terms import DEFAULT_BASE, PREFIXES
 
@@ -157,7 +157,9 @@ def dataset_triples(*, cases_dir: Path | None = None, base: str = DEFAULT_BASE) 
         from .legislation import LegislationCorpus, link_case_regulation
         from .legislation.rdf import legislation_triples
 
-        triples.update(legislation_triples(records, table))
+        legislation = legislation_triples(records, table)
+        triples.update(legislation)
+        triples.update(_mechanism_links(legislation))
         corpus = LegislationCorpus(records, table)
 
         def link(regulation: Regulation) -> URIRef | None:
@@ -168,6 +170,17 @@ def dataset_triples(*, cases_dir: Path | None = None, base: str = DEFAULT_BASE) 
     if base != DEFAULT_BASE:
         triples = rebase(triples, base)
     return triples
+
+
+def _mechanism_links(legislation: list[tuple[Any, Any, Any]]) -> set[Triple]:
+    """The curated mechanism ↔ topic links (data/vocab/mechanism-topics.tsv) for the topics the corpus has."""
+    from rdflib import URIRef
+
+    from .legislation.mechanisms import mapping_triples, read_mapping
+    from .terms import FZ
+
+    topics = {str(o).rsplit("/", 1)[1] for _s, p, o in legislation if p == FZ.topic}
+    return {(URIRef(s), URIRef(p), URIRef(o)) for s, p, o in mapping_triples(read_mapping(), topics)}
 
 
 def dataset_graph(*, cases_dir: Path | None = None, base: str = DEFAULT_BASE) -> Graph:

@@ -1,7 +1,7 @@
 """Nationwide legislation: the history grammar, the national-database reader, merging, decisions, places.
 
-Unit tests run on ``tests/fixtures/legislation/flk-sample.jsonl.gz``: 26 real records of ../shared/data/flk-local
-(made by ``make_sample.py`` beside it), so they need no ../shared and stay fast.
+Unit tests run on ``tests/fixtures/legislation/flk-sample.jsonl.gz``: 26 real records of
+../shared/data/flk-local (made by ``make_sample.py`` beside it), so they need no ../shared and stay fast.
 """
 
 from __future__ import annotations
@@ -92,8 +92,14 @@ def work(code: str, title: str) -> URIRef:
             None,
         ),
         ("2012年1月1日施行", "in-force", "2012-01-01", "", "", None),
-        ("2000年7月28日南京市第十二届人民代表大会常务委员会第十八次会议制定", "passed", "2000-07-28",
-         "南京市人民代表大会常务委员会", "第十二届第十八次会议", None),
+        (
+            "2000年7月28日南京市第十二届人民代表大会常务委员会第十八次会议制定",
+            "passed",
+            "2000-07-28",
+            "南京市人民代表大会常务委员会",
+            "第十二届第十八次会议",
+            None,
+        ),
     ],
 )
 def test_history_line(line, kind, date, body, meeting, ordinal) -> None:
@@ -121,7 +127,10 @@ def test_amending_act_in_brackets_keeps_its_nested_title() -> None:
 @pytest.mark.parametrize(
     ("line", "problem"),
     [
-        ("2021年2月30日北京市第十五届人民代表大会常务委员会第二十八次会议通过", "impossible date 2021年2月30日"),
+        (
+            "2021年2月30日北京市第十五届人民代表大会常务委员会第二十八次会议通过",
+            "impossible date 2021年2月30日",
+        ),
         ("根据以上两个决定 文本做相应修改", "no date"),
         ("2002年8月17日黑龙江", "no event word"),
     ],
@@ -134,7 +143,10 @@ def test_unreadable_lines_are_named(line, problem) -> None:
 
 
 def test_lines_wrapped_in_the_header_are_joined() -> None:
-    header = "# 北京市接诉即办工作条例\n\n- 2021年9月24日北京市第十五届人民代表大会\n  常务委员会第三十三次会议通过\n"
+    header = (
+        "# 北京市接诉即办工作条例\n\n- 2021年9月24日北京市第十五届人民代表大会\n"
+        "  常务委员会第三十三次会议通过\n"
+    )
     assert history_lines(header) == ["2021年9月24日北京市第十五届人民代表大会常务委员会第三十三次会议通过"]
 
 
@@ -193,7 +205,7 @@ def test_many_at_once_decision_links_every_work_it_amends(records, graph) -> Non
 
 
 def test_single_decision_and_revision(records, graph) -> None:
-    """吉林省黑土地保护条例: passed 2018-03-30, amended by its own decision 2021, revised 2022 → 3 versions."""
+    """吉林省黑土地保护条例: passed 2018, amended by its own decision 2021, revised 2022 → 3 versions."""
     record = records["吉林省黑土地保护条例"]
     assert record.published == "2018-03-30" and record.jurisdiction == "220000"
     assert record.issuer == "吉林省人民代表大会常务委员会"
@@ -281,7 +293,8 @@ GOOD = json.dumps(
     {
         "blob": "0" * 40,
         "file": "泰安市烟花爆竹燃放管理条例.md",
-        "header": "# 泰安市烟花爆竹燃放管理条例\n\n- 2018年10月31日泰安市第十七届人民代表大会常务委员会第十二次会议通过",
+        "header": "# 泰安市烟花爆竹燃放管理条例\n\n- 2018年10月31日"
+        "泰安市第十七届人民代表大会常务委员会第十二次会议通过",
         "region_folder": "泰安市",
     },
     ensure_ascii=False,
@@ -292,7 +305,10 @@ GOOD = json.dumps(
     ("lines", "message"),
     [
         ([GOOD, "[1, 2]"], ":2: a JSON list, not an object"),
-        ([GOOD, '{"blob": "' + "1" * 40 + '", "file": "x.md"}'], ":2: the object lacks region_folder, header"),
+        (
+            [GOOD, '{"blob": "' + "1" * 40 + '", "file": "x.md"}'],
+            ":2: the object lacks region_folder, header",
+        ),
         (["{not json"], ":1: not JSON"),
     ],
     ids=["not-an-object", "missing-fields", "not-json"],
@@ -327,9 +343,17 @@ def test_problems_inside_records_are_counted_and_named(tmp_path, table) -> None:
         tmp_path / "problems.jsonl.gz",
         [
             GOOD,
-            record("a", "莱芜市城市绿化条例", ["2010年1月1日莱芜市第十五届人民代表大会常务委员会第二次会议通过"]),
-            record("b", "北京市某条例", ["2021年2月30日北京市第十五届人民代表大会常务委员会第二十八次会议通过"]),
-            record("c", "天津市某条例", ["2019年1月1日天津市第十七届人民代表大会常务委员会第八次会议通过", "文本做相应修改"]),
+            record(
+                "a", "莱芜市城市绿化条例", ["2010年1月1日莱芜市第十五届人民代表大会常务委员会第二次会议通过"]
+            ),
+            record(
+                "b", "北京市某条例", ["2021年2月30日北京市第十五届人民代表大会常务委员会第二十八次会议通过"]
+            ),
+            record(
+                "c",
+                "天津市某条例",
+                ["2019年1月1日天津市第十七届人民代表大会常务委员会第八次会议通过", "文本做相应修改"],
+            ),
         ],
     )
     records, report = collect_records([path], table)
@@ -358,7 +382,8 @@ def test_sqlite_path_with_uri_characters_stays_read_only(tmp_path) -> None:
     path = tmp_path / "odd?mode=rwc#%41.sqlite3"
     connection = sqlite3.connect(path)
     connection.execute(
-        "CREATE TABLE law (id TEXT, level TEXT, name TEXT, publish TEXT, valid_from TEXT, expired INT, ver INT)"
+        "CREATE TABLE law (id TEXT, level TEXT, name TEXT, publish TEXT, valid_from TEXT, expired INT, "
+        "ver INT)"
     )
     connection.execute("INSERT INTO law VALUES ('x', '法律', '测试法', '2020-01-01', '', 0, 1)")
     connection.commit()

@@ -1,5 +1,5 @@
 """The legislation layer: importers (LawRefBook SQLite, the national database's JSONL.gz), the history
-grammar, the jurisdiction resolver, topics and the mapping to RDF, one module each (see ``docs/legislation.md``).
+grammar, the jurisdiction resolver, topics and the mapping to RDF, one module each (docs/legislation.md).
 
 Dependencies run one way: ``titles`` → ``resolver`` → ``topics``; ``history`` → ``records`` → readers
 (``lawrefbook``, ``flk``) → ``importer``; ``rdf`` maps records; ``corpus`` links case files. The public names

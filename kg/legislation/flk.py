@@ -1,11 +1,11 @@
 """Reader of the national law database's local documents (``flk-local/local-regulations.jsonl.gz``).
 
 One JSON object a line: ``region_folder`` (the issuing region as the database names it, may be empty),
-``file`` (the title plus ``.md``), ``blob`` (the git blob id of the full file) and ``header`` (the ``# title``
-line and the history, one ``- `` line per event). The reader checks every line and returns plain records; it keeps no text
-beyond the title and the history lines. A file that is not gzip, a truncated stream, a line that is not a JSON
-object or lacks a field stops the read with one message naming the file and line.
-"""
+``file`` (the title plus ``.md``), ``blob`` (the git blob id of the full file) and ``header`` (the ``#
+title`` line and the history, one ``- `` line per event). The reader checks every line and returns plain
+records; it keeps no text beyond the title and the history lines. A file that is not gzip, a truncated
+stream, a line that is not a JSON object or lacks a field stops the read with one message naming the
+file and line."""
 
 from __future__ import annotations
 

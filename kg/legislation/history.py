@@ -8,9 +8,9 @@ A history line reads, for example::
     2012年1月1日施行
 
 that is: an optional 根据, a date, the body (place, 第N届, 人民代表大会 or its 常务委员会) and meeting,
-the act in 《》 where the line names one, and the kind word at the end. ``parse_history`` turns the lines of one document
-into :class:`Event` values and lists what it could not read; it never drops a line silently.
-"""
+the act in 《》 where the line names one, and the kind word at the end. ``parse_history`` turns the
+lines of one document into :class:`Event` values and lists what it could not read; it never drops a line
+silently."""
 
 from __future__ import annotations
 
@@ -183,9 +183,9 @@ def parse_line(position: int, line: str) -> tuple[Event | None, str | None]:
     kind = _kind(tail)
     if kind is None:
         return None, "no event word (通过, 批准, 修正, 修订, 公布, 施行, 废止)"
-    if kind in ("passed", "approved", "amended", "revised", "repealed") and not body and not act:
-        if not ("施行" in tail or "公布" in tail):
-            return None, "no body (人民代表大会 or its 常务委员会) before the event word"
+    needs_body = kind in ("passed", "approved", "amended", "revised", "repealed")
+    if needs_body and not body and not act and not ("施行" in tail or "公布" in tail):
+        return None, "no body (人民代表大会 or its 常务委员会) before the event word"
     if "批准" in tail and kind in AMENDING_KINDS:
         kind = f"approved-{kind}"
     ordinal_match = _ORDINAL.search(tail)

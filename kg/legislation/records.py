@@ -191,11 +191,19 @@ def gzip_bytes(text: str) -> bytes:
     return buffer.getvalue()
 
 
+TABLE_ENV = "KG_LEGISLATION_TABLE"
+"""Environment variable naming another record table for builds (the test suite uses a small extract)."""
+
+
 def default_tsv_path() -> Path:
-    """The bundled record table, ``data/reference/legislation.tsv.gz``."""
+    """The record table a build maps: ``$KG_LEGISLATION_TABLE`` if set, else the bundled
+    ``data/reference/legislation.tsv.gz``."""
+    import os
+
     from kg.resources import data_dir
 
-    return data_dir() / "reference" / TSV_NAME
+    chosen = os.environ.get(TABLE_ENV)
+    return Path(chosen) if chosen else data_dir() / "reference" / TSV_NAME
 
 
 def _read_lines(path: Path) -> list[str]:

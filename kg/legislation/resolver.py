@@ -129,7 +129,8 @@ def resolve_jurisdiction(
     counties (泰山 is not 泰山区); short prefecture names need ``hint_province`` and must lie in it, so that
     长治久安 does not name 长治市. Nothing is guessed: a title that
     names no place is ``unresolved``, one whose place fits several divisions is ``ambiguous`` (unless the
-    others lie inside one of them, as the county-level 嘉峪关市 620201 inside the city 620200: that one is the place).
+    others lie inside one of them, as the county-level 嘉峪关市 620201 inside the city 620200: then that
+    one is the place).
 
     >>> from kg.divisions import jurisdiction_table
     >>> resolve_jurisdiction("上海市浦东新区市场主体登记确认制若干规定", jurisdiction_table()).code
