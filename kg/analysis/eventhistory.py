@@ -69,7 +69,7 @@ SELECT ?j ?code ?name ?level WHERE {
 }"""
 
 _MECHANISM_TOPICS = """
-SELECT DISTINCT ?mechanism ?topic WHERE {
+SELECT DISTINCT ?mechanism ?topic ?wanted WHERE {
   ?mechanism a fz:Mechanism ; skos:prefLabel ?label .
   ?narrower skos:broader* ?mechanism .
   ?narrower skos:closeMatch|skos:relatedMatch ?topic .
