@@ -135,7 +135,7 @@ def _act(text: str) -> tuple[str, str]:
             depth -= 1
             if depth == 0:
                 inner = text[start + 1 : index]
-                inner = inner.translate(str.maketrans({"〈": "《", "〉": "》", "<": "《", ">": "》"}))
+                inner = inner.translate(str.maketrans("〈〉<>", "《》《》"))
                 return inner, text[:start] + text[index + 1 :]
     return "", text
 

@@ -140,6 +140,7 @@ def _record(
     found = resolve_jurisdiction(title, table, hint_province=hint, level=level)
     if found.status == "national" and level not in NATIONAL_LEVELS:
         found = Resolution("unresolved", matched=found.matched)
+    code: str | None
     if found.status in ("unresolved", "ambiguous") and hint is not None:
         status, code = f"file-province ({found.status})", hint
         report.notes.append(f"{where}: {title}: place {found.status} from the title; file's province {hint}")

@@ -207,7 +207,7 @@ def _date(text: str) -> Literal:
 
 def act_key(title: str) -> str:
     """A decision's title from 关于 on, normalised, inner 〈〉 as 《》: how histories name it."""
-    text = unicodedata.normalize("NFKC", title).translate(str.maketrans({"〈": "《", "〉": "》"}))
+    text = unicodedata.normalize("NFKC", title).translate(str.maketrans("〈〉", "《》"))
     text = re.sub(r"\s+", "", text)
     found = _ABOUT.search(text)
     return found.group(0) if found else text
@@ -494,9 +494,9 @@ def legislation_triples(
         )
     triples.extend(sorted(links.triples))
     repealed_already = {s for s, p, _o in triples if p == _REPEALED}
-    for target, date in sorted(links.repealed.items()):
-        if target not in repealed_already:
-            triples.append((target, _REPEALED, _date(date)))
+    for repealed, date in sorted(links.repealed.items()):
+        if repealed not in repealed_already:
+            triples.append((repealed, _REPEALED, _date(date)))
     triples.extend(_source_triples(ids, records))
     scheme = Ids.scheme(TOPIC_SCHEME)
     for node in sorted(topics):
