@@ -84,6 +84,7 @@ class ImportReport:
             f"{self.works_in_both} works in both sources",
             f"jurisdiction from: {counts(self.resolution)}",
             f"unresolved issuing regions: {counts(self.unresolved)}",
+            f"national-database documents by province (2-digit code): {counts(self.per_province)}",
             f"history events: {counts(self.events)}",
             f"history problems: {counts(self.history_problems)}",
             f"source disagreements: {counts(self.disagreements)}",
