@@ -277,6 +277,7 @@ def test_sample_passes_the_shapes(graph) -> None:
     data = Graph()
     data += graph
     data += jurisdictions_graph(read_table())
+    data.parse(ROOT / "data" / "vocab" / "legislative-events.ttl")
     report = validate(data, shapes=Graph().parse(SHAPES))
     assert report.conforms, report.to_turtle()[:2000]
 
