@@ -35,6 +35,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 
 from kg.errors import InputError
 
@@ -140,7 +141,7 @@ def _open_rows(path: Path, delimiter: str = ",") -> Iterator[tuple[int, list[str
         )
     try:
         with path.open(encoding="utf-8-sig", newline="") as handle:
-            quoting = csv.QUOTE_NONE if delimiter == "\t" else csv.QUOTE_MINIMAL
+            quoting: Literal[0, 1, 2, 3] = csv.QUOTE_NONE if delimiter == "\t" else csv.QUOTE_MINIMAL
             reader = csv.reader(handle, delimiter=delimiter, quoting=quoting, strict=True)
             for cells in reader:
                 if cells and any(cell.strip() for cell in cells):

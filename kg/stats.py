@@ -375,7 +375,7 @@ def _completeness(rows: list[dict[str, str | None]]) -> Completeness:
 def _graph_metrics(edges: list[tuple[str | None, str | None]]) -> GraphMetrics:
     import networkx as nx
 
-    graph = nx.DiGraph()
+    graph: nx.DiGraph[str] = nx.DiGraph()
     graph.add_edges_from((s, o) for s, o in edges if s and o)
     components = [len(c) for c in nx.weakly_connected_components(graph)] if graph.number_of_nodes() else []
     return GraphMetrics(

@@ -61,6 +61,16 @@ def from_graph(graph: rdflib.Graph) -> pyoxigraph.Store:
     return store
 
 
+def select(store: pyoxigraph.Store, query: str) -> pyoxigraph.QuerySolutions:
+    """The solutions of a SELECT query our own code wrote (a bug, not a user's mistake, if it is not one)."""
+    import pyoxigraph
+
+    answer = store.query(query)
+    if not isinstance(answer, pyoxigraph.QuerySolutions):
+        raise TypeError(f"not a SELECT query: {query[:60]}")
+    return answer
+
+
 def to_graph(store: pyoxigraph.Store) -> rdflib.Graph:
     """An rdflib graph of the store's default graph, terms kept as written."""
     import pyoxigraph
@@ -81,7 +91,8 @@ def to_graph(store: pyoxigraph.Store) -> rdflib.Graph:
 
 def to_rdflib(term: Any) -> Identifier:
     """One pyoxigraph term as an rdflib term (see :func:`to_rdflib_converter` for many)."""
-    return to_rdflib_converter()(term)
+    converted: Identifier = to_rdflib_converter()(term)
+    return converted
 
 
 def to_rdflib_converter() -> Any:

@@ -383,12 +383,12 @@ def leader_ties(table: AdoptionTable, hierarchy: Hierarchy, *, min_topics: int =
     return ties
 
 
-def leader_graph(ties: Iterable[LeadTie], table: AdoptionTable) -> nx.DiGraph:
+def leader_graph(ties: Iterable[LeadTie], table: AdoptionTable) -> nx.DiGraph[str]:
     """The leader → follower ties as a weighted directed graph with labels."""
     import networkx as nx
 
     ties = sorted(ties, key=lambda t: (t.leader, t.follower))
-    graph = nx.DiGraph()
+    graph: nx.DiGraph[str] = nx.DiGraph()
     for node in sorted({n for t in ties for n in (t.leader, t.follower)}):
         graph.add_node(node, label=table.label(node), kind="jurisdiction")
     for tie in ties:

@@ -22,13 +22,15 @@ def _plain(value: Any) -> Any:
     return value if isinstance(value, str | int | float | bool) else str(value)
 
 
-def plain_copy(graph: nx.Graph) -> nx.Graph:
+def plain_copy(graph: nx.Graph[str]) -> nx.Graph[str]:
     """A copy of the graph whose attributes every format can hold."""
+    import networkx as nx
+
     copy = graph.__class__()
     copy.graph.update({k: _plain(v) for k, v in graph.graph.items() if v is not None})
     for node, data in graph.nodes(data=True):
         copy.add_node(str(node), **{k: _plain(v) for k, v in data.items() if v is not None})
-    if graph.is_multigraph():
+    if isinstance(graph, nx.MultiGraph):
         for a, b, key, data in graph.edges(keys=True, data=True):
             copy.add_edge(
                 str(a), str(b), key=str(key), **{k: _plain(v) for k, v in data.items() if v is not None}
@@ -39,7 +41,7 @@ def plain_copy(graph: nx.Graph) -> nx.Graph:
     return copy
 
 
-def graph_text(graph: nx.Graph, fmt: str) -> str:
+def graph_text(graph: nx.Graph[str], fmt: str) -> str:
     """The graph serialised as GraphML, GEXF or node-link JSON."""
     import networkx as nx
 
@@ -65,7 +67,7 @@ def format_from_path(path: Path) -> str:
     return fmt
 
 
-def write_graph(graph: nx.Graph, path: Path, fmt: str | None = None) -> Path:
+def write_graph(graph: nx.Graph[str], path: Path, fmt: str | None = None) -> Path:
     """Write the graph to ``path`` (format from ``fmt`` or the extension), atomically."""
     content = graph_text(graph, fmt or format_from_path(path))
     partial = path.with_name(path.name + ".partial")

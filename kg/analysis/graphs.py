@@ -134,11 +134,11 @@ def transpose(members: Mapping[str, Iterable[str]]) -> dict[str, frozenset[str]]
     return {feature: frozenset(holders) for feature, holders in invert(members).items()}
 
 
-def bipartite_graph(data: Incidence) -> nx.Graph:
+def bipartite_graph(data: Incidence) -> nx.Graph[str]:
     """Regions (``bipartite=0``) linked to their features (``bipartite=1``)."""
     import networkx as nx
 
-    graph = nx.Graph()
+    graph: nx.Graph[str] = nx.Graph()
     for region in sorted(data.members):
         graph.add_node(region, label=data.label(region), kind="region", bipartite=0)
     for feature, kind in sorted(data.kinds.items()):
@@ -149,11 +149,11 @@ def bipartite_graph(data: Incidence) -> nx.Graph:
     return graph
 
 
-def projection_graph(ties: Iterable[Tie], nodes: Mapping[str, str], *, kind: str = "region") -> nx.Graph:
+def projection_graph(ties: Iterable[Tie], nodes: Mapping[str, str], *, kind: str = "region") -> nx.Graph[str]:
     """A weighted one-mode graph: ``weight`` = shared features, ``jaccard`` = Jaccard index."""
     import networkx as nx
 
-    graph = nx.Graph()
+    graph: nx.Graph[str] = nx.Graph()
     for node, label in sorted(nodes.items()):
         graph.add_node(node, label=label, kind=kind)
     for tie in ties:
@@ -161,12 +161,12 @@ def projection_graph(ties: Iterable[Tie], nodes: Mapping[str, str], *, kind: str
     return graph
 
 
-def region_graph(data: Incidence) -> nx.Graph:
+def region_graph(data: Incidence) -> nx.Graph[str]:
     """Regions linked by the features they share."""
     return projection_graph(project(data.members), {r: data.label(r) for r in data.members})
 
 
-def mechanism_cooccurrence(source: Any, *, names: Mapping[str, str] | None = None) -> nx.Graph:
+def mechanism_cooccurrence(source: Any, *, names: Mapping[str, str] | None = None) -> nx.Graph[str]:
     """Mechanisms linked when one case instantiates both; ``weight`` = number of such cases."""
     by_case: dict[str, set[str]] = defaultdict(set)
     for row in select(source, _CASE_MECHANISMS):
@@ -214,7 +214,7 @@ def compact(iri: str) -> str:
     return iri
 
 
-def entity_graph(source: Any, *, names: Mapping[str, str] | None = None) -> nx.MultiDiGraph:
+def entity_graph(source: Any, *, names: Mapping[str, str] | None = None) -> nx.MultiDiGraph[str]:
     """Every link between two entities of the dataset, keyed by predicate, with labels and kinds on nodes.
 
     ``kind`` is the local name of the node's ``fz:`` class (the first in sorted order when it has several).
@@ -226,7 +226,7 @@ def entity_graph(source: Any, *, names: Mapping[str, str] | None = None) -> nx.M
     for row in select(source, _ENTITY_TYPES):
         node, kind = str(row["s"]), local_name(str(row["type"]))
         kinds[node] = min(kind, kinds.get(node, kind))
-    graph = nx.MultiDiGraph()
+    graph: nx.MultiDiGraph[str] = nx.MultiDiGraph()
     edges = sorted((str(r["s"]), str(r["p"]), str(r["o"])) for r in select(source, _ENTITY_EDGES))
     for node in sorted({n for s, _, o in edges for n in (s, o)}):
         graph.add_node(node, label=label_of(node, names), kind=kinds.get(node, ""))
@@ -248,7 +248,7 @@ GRAPHS: dict[str, str] = {
 """The graphs ``named_graph`` builds, with what each is."""
 
 
-def named_graph(source: Any, name: str, *, min_topics: int = 1) -> nx.Graph:
+def named_graph(source: Any, name: str, *, min_topics: int = 1) -> nx.Graph[str]:
     """One of the graphs of ``GRAPHS``, built from the dataset."""
     if name not in GRAPHS:
         raise UnknownGraphError(f"unknown graph {name!r}; choose from {', '.join(GRAPHS)}")

@@ -33,7 +33,7 @@ class Centrality:
 
 
 def centrality(
-    graph: nx.Graph, *, sample: int | None = None, seed: int = 0, weight: str | None = "weight"
+    graph: nx.Graph[str], *, sample: int | None = None, seed: int = 0, weight: str | None = "weight"
 ) -> Centrality:
     """Degree, betweenness (exact, or estimated from ``sample`` source nodes) and eigenvector centrality.
 
@@ -83,7 +83,7 @@ class Community:
 
 
 def communities(
-    graph: nx.Graph, *, seed: int = 0, resolution: float = 1.0, weight: str | None = "weight"
+    graph: nx.Graph[str], *, seed: int = 0, resolution: float = 1.0, weight: str | None = "weight"
 ) -> list[Community]:
     """Louvain communities (Blondel et al. 2008), deterministic for a given seed; largest first."""
     import networkx as nx

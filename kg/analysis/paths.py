@@ -22,7 +22,7 @@ _CANDIDATES = 10_000
 """At most this many shortest paths are looked at before sorting, so that hubs cannot explode the search."""
 
 
-def explaining_graph(source: Any) -> nx.Graph:
+def explaining_graph(source: Any) -> nx.Graph[str]:
     """Regions, the features they have, and the mechanism hierarchy, in one undirected graph."""
     data = incidence(source, FEATURE_KINDS)
     graph = bipartite_graph(data)
@@ -63,7 +63,7 @@ class Path:
         return " ".join(parts)
 
 
-def _step(graph: nx.Graph, node: str, following: str | None) -> Step:
+def _step(graph: nx.Graph[str], node: str, following: str | None) -> Step:
     attributes = graph.nodes[node]
     if following is None:
         return Step(node, attributes["label"], attributes["kind"])
@@ -72,7 +72,7 @@ def _step(graph: nx.Graph, node: str, following: str | None) -> Step:
     return Step(node, attributes["label"], attributes["kind"], edge["relation"], forward)
 
 
-def explaining_paths(graph: nx.Graph, start: str, end: str, *, limit: int = 10) -> list[Path]:
+def explaining_paths(graph: nx.Graph[str], start: str, end: str, *, limit: int = 10) -> list[Path]:
     """Up to ``limit`` shortest paths from ``start`` to ``end``; [] when unrelated.
 
     Paths through mechanisms come first, then institution kinds, fields, topics and other regions (the order

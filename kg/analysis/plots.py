@@ -81,8 +81,14 @@ def cjk_font() -> str | None:
             raise InputError(
                 f"KG_CJK_FONT={wanted}: no such font file; unset it or name a .ttf/.ttc/.otf file"
             )
-        manager.addfont(wanted)
-        return font_manager.FontProperties(fname=wanted).get_name()
+        try:
+            manager.addfont(wanted)
+            return str(font_manager.FontProperties(fname=wanted).get_name())
+        except (RuntimeError, OSError, ValueError) as error:
+            raise InputError(
+                f"KG_CJK_FONT={wanted}: not a font file matplotlib can read ({error}); unset it or name a "
+                ".ttf/.ttc/.otf file"
+            ) from None
     known = {entry.name for entry in manager.ttflist}
     for family in CJK_FAMILIES:
         if family in known:
@@ -154,12 +160,16 @@ def _groups_for(data: Incidence, regions: Sequence[str]) -> tuple[FeatureGroup, 
 def _edges(groups: Sequence[FeatureGroup], regions: Sequence[str]) -> list[tuple[int, int]]:
     rank = {r: i for i, r in enumerate(regions)}
     position = 0
-    edges = []
+    edges: list[tuple[int, int]] = []
     for group in groups:
         for _ in group.features:
             edges.extend((rank[r], position) for r in group.regions)
             position += 1
     return edges
+
+
+def _order_crossings(data: Incidence, order: Sequence[str]) -> int:
+    return _crossings(_edges(_groups_for(data, order), order))
 
 
 def region_layout(data: Incidence, *, exhaustive: int = 5) -> BipartiteLayout:
@@ -171,7 +181,7 @@ def region_layout(data: Incidence, *, exhaustive: int = 5) -> BipartiteLayout:
     regions = sorted(data.members, key=lambda r: (data.label(r), r))
     if len(regions) <= exhaustive:
         regions = list(
-            min(permutations(regions), key=lambda order: _crossings(_edges(_groups_for(data, order), order)))
+            min(permutations(regions), key=lambda order: _order_crossings(data, tuple(order)))
         )
     return BipartiteLayout(tuple(regions), _groups_for(data, regions))
 
@@ -411,8 +421,8 @@ def plot_timeline(rows: Sequence[TimelineRow], path: Path, *, title: str, font: 
         if rows:
             dates = [r.date for r in rows]
             counts = [r.cumulative for r in rows]
-            ax.step(dates, counts, where="post", color="#2471a3")
-            ax.scatter(dates, counts, color="#2471a3", zorder=3, s=18)
+            ax.step(dates, counts, where="post", color="#2471a3")  # type: ignore[arg-type]  # matplotlib converts dates
+            ax.scatter(dates, counts, color="#2471a3", zorder=3, s=18)  # type: ignore[arg-type]
             for row, text in timeline_labels(rows):
                 ax.annotate(
                     text,
@@ -424,10 +434,9 @@ def plot_timeline(rows: Sequence[TimelineRow], path: Path, *, title: str, font: 
                     fontsize=8,
                 )
             span = max((dates[-1] - dates[0]).days, 30)
-            ax.set_xlim(
-                dates[0] - dt.timedelta(days=max(span // 4, 60)),
-                dates[-1] + dt.timedelta(days=span // 40 + 10),
-            )
+            left: Any = dates[0] - dt.timedelta(days=max(span // 4, 60))  # a date: matplotlib converts it
+            right: Any = dates[-1] + dt.timedelta(days=span // 40 + 10)
+            ax.set_xlim(left, right)
             ax.set_ylim(0, max(counts) + 1)
         ax.set_xlabel("采纳日期 adoption date")
         ax.set_ylabel("累计采纳地区数 cumulative adopters")

@@ -31,7 +31,7 @@ INSTITUTION_CLASS_BY_KIND = {
 }
 """The class an institution gets from its kind when its case file names no ``class``."""
 
-TripleSink = Graph | set[tuple[URIRef, URIRef, URIRef | Literal]]
+Triple = tuple[URIRef, URIRef, URIRef | Literal]
 """Where mapped triples go: an rdflib graph, or a plain set when speed matters."""
 
 RegulationLinker = Callable[[Regulation], URIRef | None]
@@ -48,13 +48,13 @@ class _CaseMapper:
     def __init__(
         self,
         case: Case,
-        graph: Graph,
+        triples: set[Triple],
         ids: Ids,
         region_names: dict[str, Text],
         link_regulation: RegulationLinker | None,
     ) -> None:
         self.case = case
-        self.graph = graph
+        self.triples = triples
         self.ids = ids
         self.region_names = region_names
         self.link_regulation = link_regulation
@@ -62,8 +62,8 @@ class _CaseMapper:
         self.regulations: dict[str, URIRef] = {}
         self.institutions: dict[str, URIRef] = {}
 
-    def add(self, subject: URIRef, predicate: URIRef, value: object) -> None:
-        self.graph.add((subject, predicate, value))  # type: ignore[arg-type]
+    def add(self, subject: URIRef, predicate: URIRef, value: URIRef | Literal) -> None:
+        self.triples.add((subject, predicate, value))
 
     def labels(self, node: URIRef, predicate: URIRef, text: Text | None) -> None:
         if text is None:
@@ -234,7 +234,7 @@ def case_triples(
     :param region_names: code → name, to label cases that have no headline.
     :param link_regulation: maps a case regulation to an imported work, when the corpus holds it.
     """
-    triples: set[tuple[URIRef, URIRef, URIRef | Literal]] = set()
+    triples: set[Triple] = set()
     for case in cases:
         _CaseMapper(case, triples, ids or Ids(), region_names or {}, link_regulation).run()
     return triples

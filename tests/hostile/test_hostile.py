@@ -84,6 +84,24 @@ def _entries() -> list[Entry]:
             "issue": "a named pipe given as a file",
         },
     ]
+    extra += [
+        {
+            "file": "output.fifo",
+            "setup": "fifo",
+            "run": ["export", "--format", "nt", "--data", "{data}", "-o", "{file}"],
+            "exit": 2,
+            "message": "not a regular file",
+            "issue": "8.4 -o onto a FIFO",
+        },
+        {
+            "file": "output-stdout-link",
+            "setup": "symlink /proc/self/fd/1",
+            "run": ["export", "--format", "nt", "--data", "{data}", "-o", "{file}"],
+            "exit": 2,
+            "message": "symbolic link",
+            "issue": "8.4 -o onto a symlink to /proc/self/fd/1",
+        },
+    ]
     rows = load_yaml(CORPUS / "manifest.yaml").data + extra
     return [
         Entry(
