@@ -195,7 +195,10 @@ def data_options(function: F) -> F:
     """``--data``, ``--dist``, ``--allow-network``, ``--timeout``, ``--max-bytes``, given as ``source``.
 
     The command receives one :class:`DataSource` argument named ``source``, and runs under
-    :func:`kg.guard.guarded`: no socket, URL open or device read unless ``--allow-network`` is given.
+    :func:`kg.guard.guarded`: no socket, URL open or device read unless ``--allow-network`` is given. It runs
+    whole in the worker of :func:`kg.limits.run_with_timeout` (``--timeout``, memory limit, kernel sandbox);
+    its outputs (through :func:`write_output`) are written here once it succeeded, and an ``-o`` path that
+    is not a regular file is refused before any work.
     """
 
     @functools.wraps(function)

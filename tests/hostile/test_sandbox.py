@@ -181,10 +181,10 @@ _NOISE = [
 )
 @example(before=["# ", "\r"], after=["\n"])  # the two known differences, as seeds
 @example(before=["# ", "\\u005Cu000A", "BIND(", '"""', "\n"], after=["\n", "# ", '"""', " AS ?z)", "\n"])
-def test_guard_and_engine_agree_on_service_and_from(
+def test_guard_and_engine_agree_on_service_from_and_load(
     listener: Listener, before: list[str], after: list[str]
 ) -> None:
-    """Differential fuzzing: whenever the guard accepts a text, Oxigraph runs neither SERVICE nor FROM in it.
+    """Differential fuzzing: whenever the guard accepts a text, Oxigraph runs no SERVICE, FROM or LOAD in it.
 
     The text Oxigraph gets is the one the guard passes on; it runs here unconfined, so a SERVICE it saw
     would reach the listener and a FROM would show the named graph's triple.
@@ -204,7 +204,8 @@ def test_guard_and_engine_agree_on_service_and_from(
     prefix, suffix = "".join(before), "".join(after)
     service = f"SELECT * WHERE {{ {prefix}SERVICE <{listener.url('/fuzz')}> {{ ?a ?b ?c }}{suffix} }}"
     dataset = f"SELECT * {prefix}FROM <urn:g>{suffix} WHERE {{ ?s ?p ?o }}"
-    for text in (service, dataset):
+    load = f"{prefix}LOAD <{listener.url('/load')}>{suffix}"
+    for text in (service, dataset, load):
         try:
             checked = queries.check(text)
         except InputError:
@@ -266,3 +267,17 @@ def _alive(pid: int) -> bool:
     except OSError:
         return False
     return state != "Z"
+
+
+def test_data_loading_is_inside_the_time_limit(tmp_path: Path) -> None:
+    """Regression (issue 8): data was parsed in the parent, so a large file ran on past --timeout."""
+    from helpers import invoke
+
+    big = tmp_path / "big.nt"
+    big.write_text(
+        "".join(f"_:b{i} <http://example.org/p> _:b{i + 1} .\n" for i in range(400_000)), encoding="utf-8"
+    )
+    started = time.monotonic()
+    code, output = invoke("stats", "--timeout", "0.5", "--data", str(big))
+    assert code == 2 and "kg stats: stopped after 0.5 s, the time limit" in output, output
+    assert time.monotonic() - started < 10
