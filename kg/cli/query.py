@@ -25,6 +25,13 @@ from .common import DataSource, data_options, format_option, output_option, writ
     metavar="NAME=VALUE",
     help="A parameter of a named query, e.g. -p case=2022-jilin; -p topic=* leaves it unbound (repeatable).",
 )
+@click.option(
+    "--ontology/--no-ontology",
+    "with_ontology",
+    default=True,
+    show_default=True,
+    help="Load the fazhi ontology beside the data, so subclass and subproperty paths answer.",
+)
 @format_option(
     ("table", "csv", "tsv", "json"),
     default="table",
@@ -37,6 +44,7 @@ def query_command(
     name: str | None,
     list_queries: bool,
     params: tuple[str, ...],
+    with_ontology: bool,
     fmt: str,
     output: Path | None,
     source: DataSource,
@@ -44,12 +52,15 @@ def query_command(
     """Run a SPARQL query (text or .rq file) or a named research question.
 
     Queries never reach the network: SERVICE, LOAD and FROM are refused unless --allow-network is given.
+    The ontology is loaded beside the data, so '?x a/rdfs:subClassOf* fz:Actor' finds institutions and
+    platforms; --no-ontology queries the data alone.
 
     \b
     Example:
       kg query --list
       kg query --name rq03-case-measures -p case=https://w3id.org/fazhi/id/case/2022-jilin
       kg query 'SELECT ?case WHERE { ?case a fz:Case }' --format csv
+      kg query 'SELECT ?x WHERE { ?x a/rdfs:subClassOf* fz:Actor }'
     """
     from .. import query as queries
     from ..limits import run_with_timeout
@@ -70,7 +81,7 @@ def query_command(
         origin = query if query and text != query else "query"
     with _named_errors(origin):
         queries.check(text, allow_network=source.allow_network)
-    store = source.store()
+    store = source.store(ontology=with_ontology)
     with _named_errors(origin):
         if name is not None:
             result = run_with_timeout(
