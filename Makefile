@@ -14,7 +14,7 @@ $(STAMP): pyproject.toml
 
 demo: $(STAMP) fonts
 	$(BIN)/kg build
-	$(BIN)/kg validate
+	$(BIN)/kg validate --timeout 1800
 	$(BIN)/kg stats
 
 test: $(STAMP) fonts browser

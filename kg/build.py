@@ -10,7 +10,7 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from .store import select
 from .terms import DEFAULT_BASE, PREFIXES
@@ -58,13 +58,11 @@ def _vocabulary_graph() -> Graph:
 
 def _legislation_records() -> list[LawRecord] | None:
     """The imported legislation table's records, or None when no table has been imported."""
-    from .resources import data_dir
+    from .legislation.records import default_tsv_path, read_records
 
-    table = data_dir() / "reference" / "legislation.tsv"
+    table = default_tsv_path()
     if not table.is_file():
         return None
-    from .legislation import read_records
-
     return read_records(table)
 
 
@@ -166,9 +164,11 @@ def dataset_layers(*, cases_dir: Path | None = None, base: str = DEFAULT_BASE) -
     link: RegulationLinker | None = None
     if records is not None:
         from .legislation import LegislationCorpus, link_case_regulation
-        from .mapping.legislation import legislation_triples
+        from .legislation.rdf import legislation_triples
 
-        layers["legislation"].update(legislation_triples(records, table))
+        legislation = legislation_triples(records, table)
+        layers["legislation"].update(legislation)
+        layers["legislation"].update(_mechanism_links(legislation))
         corpus = LegislationCorpus(records, table)
 
         def link(regulation: Regulation) -> URIRef | None:
@@ -195,6 +195,17 @@ def dataset_triples(*, cases_dir: Path | None = None, base: str = DEFAULT_BASE) 
     for layer in dataset_layers(cases_dir=cases_dir, base=base).values():
         triples |= layer
     return triples
+
+
+def _mechanism_links(legislation: list[tuple[Any, Any, Any]]) -> set[Triple]:
+    """The curated mechanism ↔ topic links (data/vocab/mechanism-topics.tsv) for the topics the corpus has."""
+    from rdflib import URIRef
+
+    from .legislation.mechanisms import mapping_triples, read_mapping
+    from .terms import FZ
+
+    topics = {str(o).rsplit("/", 1)[1] for _s, p, o in legislation if p == FZ.topic}
+    return {(URIRef(s), URIRef(p), URIRef(o)) for s, p, o in mapping_triples(read_mapping(), topics)}
 
 
 def dataset_graph(*, cases_dir: Path | None = None, base: str = DEFAULT_BASE) -> Graph:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -9,6 +10,12 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared"
 SEED = SHARED / "seed" / "notice-2022-inspection-typical-experiences.txt"
+LEGISLATION_EXTRACT = ROOT / "tests" / "fixtures" / "legislation" / "legislation.tsv.gz"
+
+# Builds in the tests (and the CLI they run) map an extract of the legislation table: national documents,
+# 北京 and 吉林 (tests/fixtures/legislation/make_subset.py). The nationwide table is tested in
+# tests/test_legislation.py and built by `make demo`; bench/ measures it.
+os.environ.setdefault("KG_LEGISLATION_TABLE", str(LEGISLATION_EXTRACT))
 
 
 @pytest.fixture(scope="session")
