@@ -150,7 +150,7 @@ def test_lawrefbook_opens_exactly_the_file_named(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, name: str
 ) -> None:
     """Regression (issue 8): the path went unescaped into a SQLite URI: other files were read or made."""
-    from kg.legislation import _read_sqlite
+    from kg.legislation.lawrefbook import read_law_rows
 
     monkeypatch.chdir(tmp_path)
     (tmp_path / "secret").mkdir()
@@ -163,14 +163,14 @@ def test_lawrefbook_opens_exactly_the_file_named(
     given.write_bytes(b"")  # an empty file: a database without the table law
     before = sorted(path.name for path in tmp_path.iterdir())
     with pytest.raises(InputError, match="without the table `law`"):
-        _read_sqlite(given)
+        read_law_rows(given)
     assert sorted(path.name for path in tmp_path.iterdir()) == before  # nothing created
 
 
 def test_lawrefbook_records_with_control_characters_are_skipped_with_a_note(tmp_path: Path) -> None:
     """Regression (issue 8): a control character in a title or a tab in a record id ended in a traceback."""
     from kg.divisions import jurisdiction_table
-    from kg.legislation import collect_records
+    from kg.legislation.importer import collect_records
 
     path = tmp_path / "a.sqlite3"
     connection = sqlite3.connect(path)

@@ -17,6 +17,7 @@ from kg.errors import InputError
 from kg.legislation import flk, lawrefbook
 from kg.legislation.history import parse_history
 from kg.legislation.records import (
+    BAD_TEXT,
     COUNTRY,
     EVENTS_NAME,
     LEVEL_KINDS,
@@ -119,6 +120,10 @@ def _record(
     level = str(row["level"] or "").strip()
     if level not in LEVEL_KINDS:
         report.skipped[level or "(empty)"] += 1
+        return None
+    if BAD_TEXT.search(str(row["id"])) or BAD_TEXT.search(title):
+        report.skipped[f"{level} (control characters)"] += 1
+        report.notes.append(f"{where!r}: a tab or control character in the id or title; record skipped")
         return None
     if not title:
         report.skipped[f"{level} (empty title)"] += 1

@@ -68,7 +68,8 @@ EVENTS_HEADER = (
 """Columns of the event table: the events of each record's history, in listed order."""
 
 _DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
-_BAD_TEXT = re.compile(r"[\t\r\n\x00-\x1f\x7f]")
+BAD_TEXT = re.compile(r"[\t\r\n\x00-\x1f\x7f]")
+"""A tab, line break or control character: none may stand in a cell of the tables."""
 
 
 def iso_date(value: object) -> str | None:
@@ -149,7 +150,7 @@ def sort_key(record: LawRecord) -> tuple[str, str, str, str, str, str]:
 
 
 def _line(cells: list[str], what: str) -> str:
-    if any(_BAD_TEXT.search(cell) for cell in cells):
+    if any(BAD_TEXT.search(cell) for cell in cells):
         raise ValueError(f"{what} holds a tab or control character")
     return "\t".join(cells)
 

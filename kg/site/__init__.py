@@ -109,6 +109,8 @@ def page_of(iri: str, base: str = DEFAULT_BASE) -> tuple[str, str] | None:
         return f"id/scheme/{head}", "/".join(parts[1:])
     if head == "span" and len(parts) >= 3:
         return f"id/document/{parts[1]}", "span/" + "/".join(parts[2:])
+    if head == "dataset" and len(parts) == 2:
+        return f"id/dataset/{parts[1]}", ""  # a public source dataset (legislation records) has its own page
     if head in ("dataset", "graph"):
         return "index", "/".join(parts)
     width = 3 if head == "regulation" else 2
