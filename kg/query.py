@@ -39,7 +39,7 @@ import io
 import json
 import re
 import unicodedata
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -470,13 +470,17 @@ def list_named() -> list[NamedQuery]:
 
 
 def parse_named(text: str, *, path: Path | None = None) -> NamedQuery:
-    """Read a named query's header: ``# name:``, ``# question:`` and any ``# param: var = <default term>``.
+    """Read a named query's header (``# name:``, ``# question:``, ``# param: var``) and its written defaults.
+
+    A parameter's default is written in the query as ``VALUES ?var { term }`` on a line of its own, so the
+    ``.rq`` file answers for its default in any SPARQL engine; ``# param: var = term`` may repeat it (it must
+    then agree).
 
     :raises QueryError: a header line is missing or malformed (the message names the file and line).
     """
     where = str(path) if path else "query"
     values: dict[str, str] = {}
-    parameters: dict[str, Identifier] = {}
+    declared: dict[str, Identifier | None] = {}
     for number, line in enumerate(text.splitlines(), start=1):
         match = re.match(r"#\s*(name|question|param)\s*:\s*(.*?)\s*$", line)
         if not match:
@@ -485,18 +489,62 @@ def parse_named(text: str, *, path: Path | None = None) -> NamedQuery:
         if key != "param":
             values.setdefault(key, value)
             continue
-        declared = re.fullmatch(r"\??([A-Za-z_]\w*)\s*=\s*(.+)", value)
-        if not declared:
+        parameter = re.fullmatch(r"\??([A-Za-z_]\w*)\s*(?:=\s*(.+))?", value)
+        if not parameter:
             raise QueryError(f"{where}:{number}: write a parameter as '# param: var = <default term>'")
-        parameters[declared.group(1)] = _default_term(declared.group(2), f"{where}:{number}")
+        written = parameter.group(2)
+        declared[parameter.group(1)] = _default_term(written, f"{where}:{number}") if written else None
     for key in ("name", "question"):
         if not values.get(key):
             raise QueryError(f"{where}: the header lacks '# {key}: …'; every named query states its {key}")
     if path is not None and values["name"] != path.stem:
         raise QueryError(f"{where}: '# name: {values['name']}' does not match the file name {path.stem!r}")
+    for variable, default in _written_defaults(text, where).items():
+        if variable not in declared:
+            raise QueryError(f"{where}: the line 'VALUES ?{variable} {{…}}' needs '# param: {variable}'")
+        if declared[variable] not in (None, default):
+            raise QueryError(
+                f"{where}: '# param: {variable}' and 'VALUES ?{variable}' give different defaults"
+            )
+        declared[variable] = default
+    parameters: dict[str, Identifier] = {}
+    for variable, term in declared.items():
+        if term is None:
+            raise QueryError(
+                f"{where}: parameter ?{variable} has no default; write 'VALUES ?{variable} {{ … }}'"
+            )
+        parameters[variable] = term
     return NamedQuery(
         name=values["name"], question=values["question"], text=text, parameters=parameters, path=path
     )
+
+
+_VALUES_LINE = re.compile(
+    r"^[ \t]*VALUES[ \t]+\?([A-Za-z_]\w*)[ \t]*\{[ \t]*([^{}\n]+?)[ \t]*\}[ \t]*\n?", re.M
+)
+"""A parameter's default written in the query: ``VALUES ?case { <…> }`` on a line of its own."""
+
+
+def _written_defaults(text: str, where: str) -> dict[str, Identifier]:
+    return {
+        match.group(1): _default_term(match.group(2), f"{where}:{text.count(chr(10), 0, match.start()) + 1}")
+        for match in _VALUES_LINE.finditer(text)
+    }
+
+
+def query_with_arguments(
+    query: NamedQuery, bindings: Mapping[str, Identifier], arguments: Iterable[str]
+) -> tuple[str, dict[str, Identifier]]:
+    """The text and bindings to run ``query`` with: a default written in the text stays there; a parameter
+    given an argument (or ``*``) loses its ``VALUES`` line and is bound through the engine's API instead.
+
+    Only the shipped query's own text is cut, at a ``VALUES`` line; an argument never becomes query text.
+    """
+    given = set(arguments)
+    written = set(_written_defaults(query.text, query.name))
+    text = _VALUES_LINE.sub(lambda m: "" if m.group(1) in given else m.group(0), query.text)
+    bound = {name: term for name, term in bindings.items() if name in given or name not in written}
+    return text, bound
 
 
 def _default_term(text: str, where: str) -> Identifier:
@@ -545,7 +593,8 @@ def run_named(
         node = bindings.get(key)
         if isinstance(node, URIRef) and not _exists(source, node):
             raise InputError(f"query {query.name}: {key}={resolved[key]!r} names nothing in the data")
-    return run(source, query.text, bindings=bindings, timeout=timeout)
+    text, bindings = query_with_arguments(query, bindings, resolved)
+    return run(source, text, bindings=bindings, timeout=timeout)
 
 
 _BY_LABEL = """SELECT DISTINCT ?node ?text ?kind WHERE {
