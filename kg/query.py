@@ -51,10 +51,20 @@ if TYPE_CHECKING:
     import rdflib
     from rdflib.term import Identifier, Node
 
-FORMATS = ("table", "csv", "tsv", "json")
-"""The result formats :func:`format_result` writes."""
+FORMATS = ("table", "csv", "tsv", "json", "turtle", "nt", "jsonld")
+"""The result formats :func:`format_result` writes (the last three: CONSTRUCT and DESCRIBE answers only)."""
 
-QUERY_PREFIXES: dict[str, str] = {**PREFIXES, "id": DEFAULT_BASE}
+ID_SCHEMES: tuple[str, ...] = (
+    *("case", "document", "field", "inspection", "institution", "jurisdiction", "level", "mechanism"),
+    *("notice", "status", "topic", "unit"),
+)
+"""IRI schemes under the base whose local names hold no ``/``: each is also a prefix (``case:2022-jilin``)."""
+
+QUERY_PREFIXES: dict[str, str] = {
+    **PREFIXES,
+    "id": DEFAULT_BASE,
+    **{scheme: f"{DEFAULT_BASE}{scheme}/" for scheme in ID_SCHEMES},
+}
 """Prefixes every query may use without declaring them."""
 
 _NETWORK_HINT = "kg makes no network calls by default; pass --allow-network to permit it"
@@ -157,7 +167,7 @@ def _check(query: str, allow_network: bool) -> CheckedQuery:
         raise LimitExceeded("query too deeply nested") from None
     except Exception as error:
         _refuse_update(text)
-        raise QueryError(f"query: syntax error {_place(error)}{_reason(error)}") from None
+        raise QueryError(f"query: syntax error {_place(error)}{_reason(error)}{_slash_hint(text)}") from None
     try:
         prepared: Query = translateQuery(parsed, initNs=QUERY_PREFIXES)
     except RecursionError:
@@ -198,6 +208,19 @@ def _refuse_update(text: str) -> None:
     raise QueryError(
         f"{', '.join(operations)} is refused: this is a SPARQL update, and kg runs read-only queries "
         f"(SELECT, ASK, CONSTRUCT, DESCRIBE)"
+    )
+
+
+def _slash_hint(text: str) -> str:
+    """Point to the usual cause of a syntax error: a prefixed name with ``/`` (not allowed in SPARQL)."""
+    outside_iris = re.sub(r"<[^<>\s]*>|\"[^\"\n]*\"|'[^'\n]*'|#[^\n]*", " ", text)
+    match = re.search(r"(?<![\w<?$])([A-Za-z][\w-]*):([\w.-]*/[\w./-]*)", outside_iris)
+    if not match or match.group(1) not in QUERY_PREFIXES:
+        return ""
+    full = QUERY_PREFIXES[match.group(1)] + match.group(2)
+    return (
+        f" ('{match.group(0)}' is not a valid prefixed name: '/' is not allowed after the colon; "
+        f"write the full IRI <{full}>)"
     )
 
 
@@ -675,20 +698,44 @@ def _argument_term(query: str, key: str, default: Identifier, text: str) -> Iden
 # --- formats -----------------------------------------------------------------------------------------------
 
 
+RDF_FORMATS = {"turtle": "turtle", "nt": "nt", "jsonld": "json-ld"}
+"""Formats for the triples of a CONSTRUCT or DESCRIBE answer, and rdflib's serializer for each."""
+
+
+def _rdf(result: QueryResult, fmt: str) -> str:
+    if result.kind != "graph":
+        raise InputError(
+            f"--format {fmt} writes RDF, which only a CONSTRUCT or DESCRIBE answer is; "
+            f"this is a {result.kind.upper()} answer: use table, csv, tsv or json"
+        )
+    text = result.graph().serialize(format=RDF_FORMATS[fmt])
+    if fmt == "nt":
+        return "".join(sorted(line + "\n" for line in text.splitlines() if line.strip()))
+    return text if text.endswith("\n") else text + "\n"
+
+
 def format_result(result: QueryResult, fmt: str) -> str:
     """The result as text: ``table`` (aligned, for people), ``csv``/``tsv`` (SPARQL 1.1 CSV/TSV results),
-    ``json`` (SPARQL 1.1 Query Results JSON).
+    ``json`` (SPARQL 1.1 Query Results JSON); for CONSTRUCT and DESCRIBE also ``turtle``, ``nt`` (N-Triples,
+    sorted) and ``jsonld``.
 
     :raises InputError: an unknown format.
     """
     writers = {"table": _table, "csv": _csv, "tsv": _tsv, "json": _json}
+    if fmt in RDF_FORMATS:
+        return _rdf(result, fmt)
     if fmt not in writers:
         raise InputError(f"unknown result format {fmt!r}; choose one of {', '.join(FORMATS)}")
     return writers[fmt](result)
 
 
+_LOCAL_NAME = re.compile(r"(?:[\w](?:[\w.-]*[\w-])?)?")
+"""A local name that SPARQL and Turtle read back as written (no ``/``, no ``:``, not ending in ``.``)."""
+
+
 def shorten(term: Any) -> str:
-    """A term for people: prefixed IRI where a known prefix fits, a literal's text, '' for unbound."""
+    """A term for people that pastes back into a query: a valid prefixed name where a known prefix fits,
+    else the full ``<IRI>``; a literal's text; '' for unbound."""
     from rdflib import BNode, URIRef
 
     if term is None:
@@ -704,7 +751,7 @@ def shorten(term: Any) -> str:
             key=lambda item: len(item[1]),
             default=None,
         )
-        if best and re.fullmatch(r"[\w./-]*", value[len(best[1]) :]):
+        if best and _LOCAL_NAME.fullmatch(value[len(best[1]) :]):
             return f"{best[0]}:{value[len(best[1]) :]}"
         return f"<{value}>"
     if isinstance(term, BNode):

@@ -80,7 +80,10 @@ def _safety_options(function: F) -> F:
     function = click.option(
         "--allow-network",
         is_flag=True,
-        help="Allow SPARQL SERVICE/LOAD/FROM, remote JSON-LD contexts and other network or file access.",
+        help=(
+            "Allow SPARQL SERVICE and FROM, remote JSON-LD contexts and other network or file access "
+            "(LOAD and other updates stay refused: queries are read-only)."
+        ),
     )(function)
     return function
 
@@ -178,11 +181,12 @@ def _named_inputs(source: DataSource, options: dict[str, Any]) -> list[Path]:
 
     The guard refuses Python-level reads of anything else while the command runs.
     """
-    named: list[Path] = [*source.files, source.dist_dir]
-    if not source.files and not (source.dist_dir / "dataset.nt").is_file():
-        from ..build import source_document_paths
+    from ..build import source_document_paths
 
-        named.extend(source_document_paths())  # a missing dataset is built first, checking case spans
+    named: list[Path] = [*source.files, source.dist_dir]
+    # the cited source documents: a missing dataset is built first, checking case spans, and RQ11 checks
+    # their checksums against the files
+    named.extend(source_document_paths())
     for value in options.values():
         values = value if isinstance(value, tuple | list) else (value,)
         for item in values:
