@@ -615,7 +615,10 @@ def run_named(
     for key in resolved:
         node = bindings.get(key)
         if isinstance(node, URIRef) and not _exists(source, node):
-            raise InputError(f"query {query.name}: {key}={resolved[key]!r} names nothing in the data")
+            found = _by_last_segment(source, query.parameters[key], resolved[key])
+            if found is None:
+                raise InputError(f"query {query.name}: {key}={resolved[key]!r} names nothing in the data")
+            bindings[key] = found
     text, bindings = query_with_arguments(query, bindings, resolved)
     return run(source, text, bindings=bindings, timeout=timeout)
 
@@ -640,6 +643,22 @@ def _node_by_label(source: Any, query: str, key: str, default: Identifier, text:
     if len(nodes) > 1:
         raise InputError(f"query {query}: {key}={text!r} is the label of several nodes: {', '.join(nodes)}")
     return URIRef(nodes[0])
+
+
+def _by_last_segment(source: Any, default: Identifier, text: str) -> Identifier | None:
+    """A bare id (``2022-jilin``) for a default deeper than one level (``case/2022-jilin/outcome/1``): the
+    deepest existing node that puts the id at one of the default's levels (``case/2022-jilin``)."""
+    from rdflib import URIRef
+
+    value = text.strip()
+    if not re.fullmatch(r"[\w.-]+", value) or not str(default).startswith(DEFAULT_BASE):
+        return None
+    parts = str(default)[len(DEFAULT_BASE) :].split("/")
+    for depth in range(len(parts) - 2, 0, -1):
+        candidate = URIRef(DEFAULT_BASE + "/".join([*parts[:depth], value]))
+        if _exists(source, candidate):
+            return candidate
+    return None
 
 
 def _exists(source: Any, node: Identifier) -> bool:

@@ -32,10 +32,22 @@ NAMES = [query.name for query in q.list_named()]
 XSD = "http://www.w3.org/2001/XMLSchema#"
 NUMERIC = {
     XSD + name
-    for name in (
-        "integer decimal double float int long short byte positiveInteger nonNegativeInteger "
-        "negativeInteger nonPositiveInteger unsignedInt unsignedLong"
-    ).split()
+    for name in [
+        "integer",
+        "decimal",
+        "double",
+        "float",
+        "int",
+        "long",
+        "short",
+        "byte",
+        "positiveInteger",
+        "nonNegativeInteger",
+        "negativeInteger",
+        "nonPositiveInteger",
+        "unsignedInt",
+        "unsignedLong",
+    ]
 }
 
 Row = tuple[object, ...]
@@ -70,7 +82,7 @@ def _free_port() -> int:
 
 @pytest.fixture(scope="module")
 def server(built: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """An Oxigraph SPARQL server on a free loopback port, loaded with the built dataset; stopped afterwards."""
+    """An Oxigraph SPARQL server on a free loopback port, holding the built dataset; stopped at the end."""
     binary = shutil.which("oxigraph") or str(Path(__file__).resolve().parent.parent / ".venv/bin/oxigraph")
     if not Path(binary).exists():
         pytest.skip("the oxigraph server (PyPI package 'oxigraph', a dev dependency) is not installed")
@@ -118,7 +130,7 @@ def _post(endpoint: str, text: str) -> bytes:
             "Accept": "application/sparql-results+json",
         },
     )
-    with urllib.request.urlopen(request, timeout=120) as response:  # noqa: S310 (loopback, test-started)
+    with urllib.request.urlopen(request, timeout=120) as response:
         return bytes(response.read())
 
 
