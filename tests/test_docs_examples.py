@@ -39,9 +39,9 @@ def _examples() -> list[tuple[Path, str, str]]:
     return found
 
 
-def _expected(kind: str, body: str) -> tuple[list[str], bool]:
+def _expected(body: str) -> tuple[list[str], bool]:
     """The block's output lines and whether they are a prefix only."""
-    lines = body.splitlines()[1:] if kind == "console" else body.splitlines()[1:]
+    lines = body.splitlines()[1:]
     partial = bool(lines) and lines[-1] == MORE
     return (lines[:-1] if partial else lines), partial
 
@@ -70,14 +70,15 @@ def test_the_cookbook_has_examples_for_every_research_question() -> None:
     ("path", "kind", "body"), EXAMPLES, ids=[body.splitlines()[0][:70] for _, _, body in EXAMPLES]
 )
 def test_doc_example_matches_the_program(path: Path, kind: str, body: str) -> None:
-    expected, partial = _expected(kind, body)
+    expected, partial = _expected(body)
     actual = _actual(kind, body)
     if os.environ.get("KG_REGENERATE_DOCS") == "1":
         keep = len(expected) if partial and len(expected) < len(actual) else len(actual)
         lines = actual[:keep] + ([MORE] if keep < len(actual) else [])
         new_body = "\n".join([body.splitlines()[0], *lines]) + "\n"
         text = path.read_text(encoding="utf-8")
-        path.write_text(text.replace(f"```{kind}\n{body}```", f"```{kind}\n{new_body}```", 1), encoding="utf-8")
+        text = text.replace(f"```{kind}\n{body}```", f"```{kind}\n{new_body}```", 1)
+        path.write_text(text, encoding="utf-8")
         return
     shown = actual[: len(expected)] if partial else actual
     assert shown == expected, f"{path.name}: the example no longer matches; first line {body.splitlines()[0]}"
