@@ -6,6 +6,7 @@ Each test names the gap it pins (see the issue's "Why" list).
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from pathlib import Path
 
 import pyoxigraph
@@ -19,6 +20,19 @@ from tests.helpers import invoke
 
 ID = "https://w3id.org/fazhi/id/"
 NO_TEXT = {"安徽省", "湖南省", "广东省", "重庆市", "宁夏回族自治区"}
+
+
+Kg = Callable[..., tuple[int, str]]
+
+
+@pytest.fixture
+def kg(built: Path) -> Kg:
+    """``kg`` in-process on the dataset built for this test session."""
+
+    def run(*args: str) -> tuple[int, str]:
+        return invoke(*args, "--dist", str(built))
+
+    return run
 
 
 def rows(store: pyoxigraph.Store, name: str, **arguments: str) -> list[dict[str, str]]:
@@ -132,20 +146,20 @@ def test_path_finds_the_shared_inspection_and_notice(bundled_store: pyoxigraph.S
     assert all(s.kind in {"region", "mechanism"} for p in longer for s in p.steps)
 
 
-def test_path_cli_takes_max_length_and_via() -> None:
-    code, out = invoke("analyze", "path", "北京", "安徽", "--via", "inspection", "--format", "csv")
+def test_path_cli_takes_max_length_and_via(kg: Kg) -> None:
+    code, out = kg("analyze", "path", "北京", "安徽", "--via", "inspection", "--format", "csv")
     assert code == 0 and "2021年法治政府建设实地督察" in out and "通报" not in out
-    code, out = invoke("analyze", "path", "北京", "安徽", "--via", "field")
+    code, out = kg("analyze", "path", "北京", "安徽", "--via", "field")
     assert code == 0 and "no path" in out
-    code, out = invoke("analyze", "path", "北京", "吉林", "--via", "mechanism", "--max-length", "1")
+    code, out = kg("analyze", "path", "北京", "吉林", "--via", "mechanism", "--max-length", "1")
     assert code == 2
 
 
 # --- a truthful command line -------------------------------------------------------------------------------
 
 
-def test_allow_network_help_does_not_promise_load() -> None:
-    code, out = invoke("query", "--help")
+def test_allow_network_help_does_not_promise_load(kg: Kg) -> None:
+    code, out = kg("query", "--help")
     assert code == 0
     text = " ".join(out.split())
     assert "SERVICE/LOAD/FROM" not in text and "LOAD and other updates stay refused" in text
@@ -168,30 +182,30 @@ def test_a_prefixed_name_with_a_slash_gets_a_hint() -> None:
         q.check("SELECT ?m WHERE { id:case/2022-jilin fz:hasMeasure ?m }")
 
 
-def test_group_concat_over_iris_warns() -> None:
+def test_group_concat_over_iris_warns(kg: Kg) -> None:
     query = "SELECT ?r (GROUP_CONCAT({}) AS ?cases) WHERE {{ ?c fz:region ?r }} GROUP BY ?r"
-    code, out = invoke("query", query.format("?c"))
+    code, out = kg("query", query.format("?c"))
     assert code == 0
     assert "warning: column ?cases has empty cells" in out and "GROUP_CONCAT(STR(?c))" in out
-    code, out = invoke("query", query.format("STR(?c)"))
+    code, out = kg("query", query.format("STR(?c)"))
     assert code == 0 and "warning" not in out
 
 
 @pytest.mark.parametrize("fmt", ["turtle", "nt", "jsonld"])
-def test_describe_prints_rdf(fmt: str) -> None:
-    code, out = invoke("query", "DESCRIBE case:2022-anhui", "--format", fmt)
+def test_describe_prints_rdf(fmt: str, kg: Kg) -> None:
+    code, out = kg("query", "DESCRIBE case:2022-anhui", "--format", fmt)
     assert code == 0
     graph = rdflib.Graph().parse(data=out, format={"turtle": "turtle", "nt": "nt", "jsonld": "json-ld"}[fmt])
     assert (URIRef(ID + "case/2022-anhui"), None, None) in graph
 
 
-def test_rdf_format_for_a_select_is_a_usage_error() -> None:
-    code, out = invoke("query", "SELECT ?c WHERE { ?c a fz:Case }", "--format", "turtle")
+def test_rdf_format_for_a_select_is_a_usage_error(kg: Kg) -> None:
+    code, out = kg("query", "SELECT ?c WHERE { ?c a fz:Case }", "--format", "turtle")
     assert code == 2 and "only a CONSTRUCT or DESCRIBE answer" in out
 
 
-def test_list_shows_parameters_and_keeps_the_name_first() -> None:
-    code, out = invoke("query", "--list")
+def test_list_shows_parameters_and_keeps_the_name_first(kg: Kg) -> None:
+    code, out = kg("query", "--list")
     assert code == 0
     lines = {line.split()[0]: line for line in out.splitlines() if line.strip()}
     assert set(lines) == {query.name for query in q.list_named()}
@@ -199,20 +213,20 @@ def test_list_shows_parameters_and_keeps_the_name_first() -> None:
     assert "[-p" not in lines["rq05-outcomes"]
 
 
-def test_describe_shows_question_parameters_columns_and_example() -> None:
-    code, out = invoke("query", "--describe", "rq03-case-measures")
+def test_describe_shows_question_parameters_columns_and_example(kg: Kg) -> None:
+    code, out = kg("query", "--describe", "rq03-case-measures")
     assert code == 0
     assert "Question: RQ3" in out
     assert "case  default case/2022-beijing" in out
     assert "Columns: case, number, measure" in out
     assert "kg query --name rq03-case-measures -p case=case/2022-beijing" in out
-    code, out = invoke("query", "--describe", "rq03")
+    code, out = kg("query", "--describe", "rq03")
     assert code == 2 and "rq03-case-measures" in out
 
 
-def test_stats_names_its_graph_apart_from_the_entity_graph() -> None:
+def test_stats_names_its_graph_apart_from_the_entity_graph(kg: Kg) -> None:
     """Regression: `kg stats` and `kg analyze export --graph entity` gave one name to two graphs."""
-    code, out = invoke("stats")
+    code, out = kg("stats")
     assert code == 0 and "link graph:" in out and "entity graph" not in out
 
 

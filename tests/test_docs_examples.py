@@ -46,12 +46,13 @@ def _expected(body: str) -> tuple[list[str], bool]:
     return (lines[:-1] if partial else lines), partial
 
 
-def _actual(kind: str, body: str) -> list[str]:
+def _actual(kind: str, body: str, built: Path) -> list[str]:
+    """What the program gives now; commands read the dataset built for this test session (as `dist/`)."""
     first = body.splitlines()[0]
     if kind == "sparql":
         return (ROOT / first.removeprefix("# file: ").strip()).read_text(encoding="utf-8").splitlines()
     args = shlex.split(first.removeprefix("$ kg "))
-    code, out = invoke(*args)
+    code, out = invoke(*args, "--dist", str(built))
     assert code == 0, f"{first}: exit {code}\n{out}"
     return out.splitlines()
 
@@ -69,9 +70,9 @@ def test_the_cookbook_has_examples_for_every_research_question() -> None:
 @pytest.mark.parametrize(
     ("path", "kind", "body"), EXAMPLES, ids=[body.splitlines()[0][:70] for _, _, body in EXAMPLES]
 )
-def test_doc_example_matches_the_program(path: Path, kind: str, body: str) -> None:
+def test_doc_example_matches_the_program(path: Path, kind: str, body: str, built: Path) -> None:
     expected, partial = _expected(body)
-    actual = _actual(kind, body)
+    actual = _actual(kind, body, built)
     if os.environ.get("KG_REGENERATE_DOCS") == "1":
         keep = len(expected) if partial and len(expected) < len(actual) else len(actual)
         lines = actual[:keep] + ([MORE] if keep < len(actual) else [])
