@@ -150,7 +150,8 @@ def dataset_triples(*, cases_dir: Path | None = None, base: str = DEFAULT_BASE) 
     from .mapping.jurisdictions import all_jurisdiction_triples
 
     vocabulary_graph = _vocabulary_graph()
-    cases = read_cases(cases_dir or default_cases_dir(), case_vocabulary(vocabulary_graph))
+    vocabulary = case_vocabulary(vocabulary_graph)
+    cases = read_cases(cases_dir or default_cases_dir(), vocabulary)
     table = jurisdiction_table()
     triples: set[Triple] = set(vocabulary_graph)  # type: ignore[arg-type]  # a parsed graph holds no literal subjects
     triples.update(all_jurisdiction_triples(table))
@@ -168,6 +169,9 @@ def dataset_triples(*, cases_dir: Path | None = None, base: str = DEFAULT_BASE) 
 
     names = {j.code: Text(j.name_zh, j.name_en) for j in table if j.code}
     triples |= case_triples(cases, region_names=names, link_regulation=link)
+    from .mapping.drafts import unregistered_triples
+
+    triples |= unregistered_triples(cases, notices=vocabulary.notices, documents=vocabulary.documents)
     if base != DEFAULT_BASE:
         triples = rebase(triples, base)
     return triples
@@ -201,25 +205,26 @@ def build(
 ) -> BuildSummary:
     """Build and publish the dataset: ``dataset.ttl``, ``.nt``, ``.jsonld``, ``context.jsonld``, ``void.ttl``.
 
-    Nothing is written unless every output could be made; the previous outputs stay as they were.
+    All or nothing: the outputs are written into a staging folder beside ``out_dir`` that replaces it in
+    one step (:func:`kg.publish.staged_folder`); write further outputs into that staging folder.
+    ``out_dir`` must be new, empty or a previous build, and outside the project's sources and shipped data.
     """
     from . import store as stores
     from .loading import RdfFormat
     from .publish import (
+        check_build_folder,
         context_document,
         describe_dataset,
         read_release,
         serialize_quads,
         sorted_quads,
+        staged_folder,
         used_prefixes,
         write_files,
     )
     from .resources import data_dir
 
-    if out_dir.exists() and not out_dir.is_dir():
-        from .errors import OutputError
-
-        raise OutputError(f"{out_dir}: exists and is not a directory; choose another --out")
+    check_build_folder(out_dir)
     started = time.perf_counter()
     quads = sorted_quads(dataset_triples(cases_dir=cases_dir, base=base))
     prefixes = used_prefixes(quads, base)
@@ -235,7 +240,8 @@ def build(
             description_quads, RdfFormat.TURTLE, used_prefixes(description_quads, base)
         ),
     }
-    write_files(out_dir, files)
+    with staged_folder(out_dir) as staging:
+        write_files(staging, files)
     cases = int(next(iter(select(store, CASE_COUNT)))["n"].value)
     return BuildSummary(
         cases=cases,

@@ -309,7 +309,10 @@ class _Reader:
             return None
         return start, end
 
-    def span(self, value: Any, where: YamlPath, parent: Span | None, *, top: bool = False) -> Span | None:
+    def span(
+        self, value: Any, where: YamlPath, parent: Span | None, *, top: bool = False, draft: bool = False
+    ) -> Span | None:
+        """A span; a draft's source may name a document not yet registered (kg extract of a new notice)."""
         if value is None:
             return None
         keys = ("document", "sha256", "lines", "offsets") if top else ("lines", "offsets")
@@ -331,6 +334,7 @@ class _Reader:
                 document is not None
                 and self.vocabulary.documents
                 and document not in self.vocabulary.documents
+                and not draft
             ):
                 self.fail(
                     (*where, "document"), f"unknown document '{document}'; see data/reference/documents.tsv"
@@ -374,7 +378,7 @@ def _kind(value: Any) -> str:
         return "nothing"
     if isinstance(value, bool):
         return f"the boolean {str(value).lower()}"
-    if isinstance(value, int | float):
+    if isinstance(value, int | float | Decimal):
         return f"the number {value}"
     if isinstance(value, str):
         return f"the text '{_short(value)}'"
@@ -421,7 +425,8 @@ def read_case(doc: YamlDocument, vocabulary: Vocabulary) -> tuple[Case | None, l
         return None, reader.problems
     case_id = reader.slug(reader.required(data, (), "id", "the case"), ("id",), "id")
     notice = reader.slug(reader.required(data, (), "notice", "the case"), ("notice",), "notice")
-    if notice is not None and notice not in vocabulary.notices:
+    draft = data.get("status") == "draft"
+    if notice is not None and notice not in vocabulary.notices and not draft:
         reader.fail(("notice",), f"unknown notice '{notice}'; known: {', '.join(sorted(vocabulary.notices))}")
     region = reader.region(reader.required(data, (), "region", "the case"), ("region",), "region")
     status = reader.text(reader.required(data, (), "status", "the case"), ("status",), "status")
@@ -434,13 +439,13 @@ def read_case(doc: YamlDocument, vocabulary: Vocabulary) -> tuple[Case | None, l
     headline = reader.bilingual(data.get("headline"), ("headline",), "headline")
     summary = reader.bilingual(data.get("summary"), ("summary",), "summary")
     fields = reader.concept_list(data.get("fields"), ("fields",), "field", "fields")
-    source = reader.span(data.get("source"), ("source",), None, top=True)
+    source = reader.span(data.get("source"), ("source",), None, top=True, draft=draft)
     note = reader.text(data.get("note"), ("note",), "note")
     if status in WITH_TEXT:
         for key in ("headline", "summary", "source", "measures"):
             if not data.get(key):
                 reader.fail((), f"a case with status '{status}' needs '{key}'; see docs/case-format.md")
-    elif status is not None and data.get("measures"):
+    elif status == "text-unavailable" and data.get("measures"):
         reader.fail(
             ("measures",), f"a case with status '{status}' has no text to take measures from; remove them"
         )
@@ -655,13 +660,16 @@ def _outcome(reader: _Reader, value: Any, where: YamlPath, source: Span | None) 
     raw = reader.required(data, where, "value", "an outcome")
     number: Decimal | None = None
     if raw is not None:
-        if isinstance(raw, bool) or not isinstance(raw, int | float):
+        if isinstance(raw, bool) or not isinstance(raw, int | float | Decimal):
             reader.fail((*where, "value"), f"value must be a number, not {_kind(raw)}")
         else:
             try:
-                number = Decimal(str(raw))
+                number = raw if isinstance(raw, Decimal) else Decimal(str(raw))
             except InvalidOperation:
                 reader.fail((*where, "value"), f"value {raw} is not a finite number")
+            if number is not None and not number.is_finite():
+                reader.fail((*where, "value"), f"value {raw} is not a finite number")
+                number = None
     unit = reader.required(data, where, "unit", "an outcome")
     if unit is None and raw is not None:
         reader.problems[-1] = reader.doc.problem(

@@ -20,9 +20,12 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .errors import InputError
+
+if TYPE_CHECKING:
+    from .sandbox import Policy
 
 NETWORK_EVENTS = frozenset(
     {
@@ -85,6 +88,19 @@ def install() -> None:
 def active() -> bool:
     """True while a :func:`guarded` block is running."""
     return _state.depth > 0
+
+
+def sandbox_policy() -> Policy:
+    """What the kernel confinement of a worker forked now must enforce: the guard's current rules.
+
+    Outside a :func:`guarded` block no network is allowed either (kg never reaches out unless asked) and
+    reads are not limited.
+    """
+    from .sandbox import Policy
+
+    if _state.depth == 0:
+        return Policy(allow_network=False, readable=None)
+    return Policy(allow_network=_state.allow_network, readable=_state.readable)
 
 
 def refusals() -> list[str]:
@@ -157,6 +173,8 @@ def _check_open(args: tuple[Any, ...]) -> None:
     if not isinstance(path, str | bytes):
         return
     text = path.decode("utf-8", "replace") if isinstance(path, bytes) else path
+    if isinstance(flags, int) and flags & (getattr(os, "O_PATH", 0) | getattr(os, "O_DIRECTORY", 0)):
+        return  # a path or folder handle reads no file (the sandbox's Landlock roots, the build's lock)
     if isinstance(mode, str):
         writing = any(flag in mode for flag in "wax+")
     else:
@@ -164,7 +182,7 @@ def _check_open(args: tuple[Any, ...]) -> None:
     resolved = _resolve(text)
     if resolved.startswith(DEVICE_ROOTS) and resolved not in DEVICE_ALLOWED:
         _refuse(f"{text}: reading devices and system files is refused while processing input")
-    if writing or _state.readable is None:
+    if writing or _state.readable is None or resolved in DEVICE_ALLOWED:
         return
     if not any(resolved == root or resolved.startswith(root.rstrip("/") + "/") for root in _state.readable):
         _refuse(f"{text}: reading a file that was not named as input is refused; name it on the command line")

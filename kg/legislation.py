@@ -504,7 +504,10 @@ def _read_sqlite(path: Path) -> list[dict[str, object]]:
     if not path.is_file():
         raise InputError(f"{path}: no such file; give LawRefBook .sqlite3 files")
     try:
-        connection = sqlite3.connect(f"file:{path.resolve()}?mode=ro", uri=True)
+        # A percent-encoded file: URI names exactly this file ('?', '#', '%' in its name stay part of the
+        # name) and opens it read-only and immutable: nothing is created, no journal is written.
+        uri = path.resolve().as_uri() + "?mode=ro&immutable=1"
+        connection = sqlite3.connect(uri, uri=True)
     except sqlite3.Error as error:
         raise InputError(f"{path}: cannot open ({error}); give a LawRefBook .sqlite3 file") from None
     try:
@@ -553,6 +556,10 @@ def _record(
     level = str(row["level"] or "").strip()
     if level not in LEVEL_KINDS:
         report.skipped[level or "(empty)"] += 1
+        return None
+    if _BAD_TEXT.search(str(row["id"])) or _BAD_TEXT.search(title):
+        report.skipped[f"{level} (control characters)"] += 1
+        report.notes.append(f"{where!r}: a tab or control character in the id or title; record skipped")
         return None
     if not title:
         report.skipped[f"{level} (empty title)"] += 1

@@ -4,7 +4,8 @@ Runaway work on hostile input happens inside C and Rust code (Python's ``re`` on
 engine, pyshacl's SPARQL) where no signal handler runs until the call returns. The honest way to stop it is
 a forked worker that the parent kills at the deadline: the worker shares the parent's memory copy-on-write,
 so nothing is re-loaded, and only the (picklable) result travels back through a pipe. The worker also runs
-under an address-space limit, so a blow-up ends the worker, not the user's session.
+under an address-space limit, so a blow-up ends the worker, not the user's session. It is confined by the
+kernel (:mod:`kg.sandbox`: no network, reads only of named inputs) and dies with its parent.
 """
 
 from __future__ import annotations
@@ -18,9 +19,12 @@ import time
 import traceback
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from .errors import KgError, LimitExceeded
+
+if TYPE_CHECKING:
+    from .sandbox import Policy
 
 T = TypeVar("T")
 
@@ -48,32 +52,60 @@ def run_with_timeout(
     timeout: float | None,
     what: str,
     memory_bytes: int | None = DEFAULT_MEMORY_BYTES,
+    isolate: bool = False,
     **kwargs: Any,
 ) -> T:
     """Run ``fn(*args, **kwargs)`` in a forked worker and return its result; stop it after ``timeout`` s.
 
     Raises :class:`~kg.errors.LimitExceeded` naming ``what`` when the time or memory runs out or the input is
     too deeply nested; any :class:`~kg.errors.KgError` the function raises is raised again here. With
-    ``timeout=None`` (or 0) the function runs in this process, with the depth guard only. The result must be
-    picklable: return plain data, not open stores.
+    ``timeout=None`` (or 0) the function runs in this process, with the depth guard only, unless ``isolate``
+    asks for the confined worker anyway (then it has no time limit). Inside a worker, nested calls run in
+    place: the worker is already limited and confined. The result must be picklable: return plain data, not
+    open stores.
+
+    The worker is confined by the kernel (:mod:`kg.sandbox`) following the guard's current rules
+    (:func:`kg.guard.sandbox_policy`), dies with its parent, and its messages on stderr (Rust's out-of-memory
+    text among them) are read back and turned into one line.
     """
-    if not timeout or timeout <= 0 or not hasattr(os, "fork"):
+    from . import sandbox
+
+    inside_worker = sandbox.confined() is not None
+    if inside_worker or not hasattr(os, "fork") or (not isolate and (not timeout or timeout <= 0)):
         with depth_guard(what):
             return fn(*args, **kwargs)
+    from .guard import sandbox_policy
+
+    policy = sandbox_policy()
     read_end, write_end = os.pipe()
+    errors = os.memfd_create("kg-worker-stderr", os.MFD_CLOEXEC) if hasattr(os, "memfd_create") else -1
     sys.stdout.flush()
     sys.stderr.flush()
+    parent = os.getpid()
     pid = os.fork()
     if pid == 0:
         os.close(read_end)
-        _worker(write_end, fn, args, kwargs, memory_bytes)
+        _worker(write_end, fn, args, kwargs, memory_bytes, policy, parent, errors)
     os.close(write_end)
     try:
-        payload = _collect(read_end, pid, timeout, what)
+        payload = _collect(read_end, pid, timeout if timeout and timeout > 0 else None, what)
     finally:
         os.close(read_end)
-    result: T = _unpack(payload, pid, what, timeout)
-    return result
+    try:
+        result: T = _unpack(payload, pid, what, memory_bytes, _worker_stderr(errors))
+        return result
+    finally:
+        if errors >= 0:
+            os.close(errors)
+
+
+def _worker_stderr(errors: int, limit: int = 1 << 16) -> str:
+    """The last ``limit`` bytes the worker wrote on stderr."""
+    if errors < 0:
+        return ""
+    size = os.lseek(errors, 0, os.SEEK_END)
+    os.lseek(errors, max(0, size - limit), os.SEEK_SET)
+    return os.read(errors, limit).decode("utf-8", "replace")
 
 
 def _worker(
@@ -82,11 +114,23 @@ def _worker(
     args: tuple[Any, ...],
     kwargs: dict[str, Any],
     memory_bytes: int | None,
+    policy: Policy,
+    parent: int,
+    errors: int,
 ) -> None:
     """Child side: never returns; writes one pickled ``(kind, value)`` and exits without cleanup handlers."""
+    from . import sandbox
+
     code = 0
     try:
+        sandbox.die_with_parent(parent)
         signal.signal(signal.SIGINT, signal.SIG_DFL)
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
+        if errors >= 0:
+            os.dup2(errors, 2)
+            # Python-level stderr too (a test runner may have replaced it): everything reaches the parent
+            sys.stderr = open(2, "w", encoding="utf-8", errors="backslashreplace", closefd=False)  # noqa: SIM115
+        sandbox.confine(policy)
         if memory_bytes:
             import resource
 
@@ -116,57 +160,74 @@ def _worker(
             view = view[written:]
     except BaseException:
         code = 70
+        with suppress(BaseException):
+            traceback.print_exc()
+            sys.stderr.flush()
     finally:
         os._exit(code)
 
 
-def _collect(read_end: int, pid: int, timeout: float, what: str) -> bytes:
-    """Parent side: read the worker's answer until the deadline; kill the worker when it passes."""
-    deadline = time.monotonic() + timeout
+def _collect(read_end: int, pid: int, timeout: float | None, what: str) -> bytes:
+    """Parent side: read the worker's answer until the deadline; kill the worker when it passes.
+
+    The worker is killed too when the parent is interrupted (Ctrl-C, an exception): none is left behind.
+    """
+    deadline = time.monotonic() + timeout if timeout else None
     chunks: list[bytes] = []
-    while True:
-        left = deadline - time.monotonic()
-        if left <= 0:
-            _kill(pid)
-            raise LimitExceeded(
-                f"{what}: stopped after {timeout:g} s, the time limit; "
-                "raise it with --timeout if the work is expected"
-            )
-        ready, _, _ = select.select([read_end], [], [], left)
-        if not ready:
-            continue
-        chunk = os.read(read_end, 1 << 20)
-        if not chunk:
-            return b"".join(chunks)
-        chunks.append(chunk)
+    try:
+        while True:
+            left = None if deadline is None else deadline - time.monotonic()
+            if left is not None and left <= 0:
+                raise LimitExceeded(
+                    f"{what}: stopped after {timeout:g} s, the time limit; "
+                    "raise it with --timeout if the work is expected"
+                )
+            ready, _, _ = select.select([read_end], [], [], left)
+            if not ready:
+                continue
+            chunk = os.read(read_end, 1 << 20)
+            if not chunk:
+                return b"".join(chunks)
+            chunks.append(chunk)
+    except BaseException:
+        _kill(pid)
+        raise
 
 
 def _kill(pid: int) -> None:
     with suppress(ProcessLookupError):
         os.kill(pid, signal.SIGKILL)
-    os.waitpid(pid, 0)
+    with suppress(ChildProcessError):
+        os.waitpid(pid, 0)
 
 
-def _unpack(payload: bytes, pid: int, what: str, timeout: float) -> Any:
+def _unpack(payload: bytes, pid: int, what: str, memory_bytes: int | None, stderr: str) -> Any:
     _, status = os.waitpid(pid, 0)
+    limit = f"{memory_bytes / 1024**3:g} GiB" if memory_bytes else "the system's memory"
+    out_of_memory = LimitExceeded(
+        f"{what}: ran out of the memory limit ({limit}); the input is too large or expands too much"
+    )
     if not payload:
+        if "memory allocation of" in stderr or "MemoryError" in stderr:
+            raise out_of_memory
         if os.WIFSIGNALED(status):
             reason = signal.Signals(os.WTERMSIG(status)).name
             raise LimitExceeded(
                 f"{what}: the worker was stopped by {reason} (out of memory or a crash in a parser)"
             )
+        last = stderr.strip().splitlines()[-1:] or [""]
         raise LimitExceeded(
-            f"{what}: the worker ended without an answer (exit status {os.WEXITSTATUS(status)})"
+            f"{what}: the worker ended without an answer (exit status {os.WEXITSTATUS(status)}) {last[0]}"
         )
+    if stderr.strip():
+        sys.stderr.write(stderr if stderr.endswith("\n") else stderr + "\n")
     kind, value = pickle.loads(payload)
     if kind == _RESULT:
         return value
     if kind == _DEPTH:
         raise LimitExceeded(f"{what}: input too deeply nested")
     if kind == _MEMORY:
-        raise LimitExceeded(
-            f"{what}: ran out of the memory limit; the input is too large or expands too much"
-        )
+        raise out_of_memory
     error_type, message = value
     raise _rebuild(error_type, message)
 

@@ -13,6 +13,7 @@ import json
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -32,25 +33,68 @@ MAX_NESTING = 64
 # --- plain files -----------------------------------------------------------------------------------------
 
 
-def read_bytes(path: Path | str, *, max_bytes: int = DEFAULT_MAX_BYTES, what: str = "file") -> bytes:
-    """Read a whole input file, refusing what is not a readable regular file or is over ``max_bytes``."""
+def read_bytes(
+    path: Path | str,
+    *,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    what: str = "file",
+    hint: str = "raise it with --max-bytes if you trust the file",
+) -> bytes:
+    """Read a whole input file, refusing what is not a readable regular file or is over ``max_bytes``.
+
+    The file is opened without blocking (a pipe put in its place never stalls the read), checked on the open
+    descriptor, and read up to one byte past the limit: a file that grows while it is read cannot pass it.
+    """
+    import os
+    import stat
+
     path = Path(path)
     if not path.exists():
         raise InputError(f"{path}: no such {what}; check the path")
     if path.is_dir():
         raise InputError(f"{path}: is a directory; give a {what} instead")
-    if not path.is_file():
+    if not path.is_file():  # said early; the check on the open descriptor below is the one that holds
         raise InputError(f"{path}: not a regular file; give a {what} instead")
-    size = path.stat().st_size
-    if size > max_bytes:
-        raise LimitExceeded(
-            f"{path}: {size} bytes is over the limit of {max_bytes} bytes; "
-            "raise it with --max-bytes if you trust the file"
-        )
     try:
-        return path.read_bytes()
+        descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
     except OSError as error:
         raise InputError(f"{path}: cannot be read ({error.strerror})") from error
+    try:
+        status = os.fstat(descriptor)
+        if not stat.S_ISREG(status.st_mode):
+            raise InputError(f"{path}: not a regular file; give a {what} instead")
+        chunks: list[bytes] = []
+        size = 0
+        while size <= max_bytes:
+            chunk = os.read(descriptor, min(1 << 20, max_bytes + 1 - size))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            size += len(chunk)
+    except OSError as error:
+        raise InputError(f"{path}: cannot be read ({error.strerror})") from error
+    finally:
+        os.close(descriptor)
+    if size > max_bytes:
+        found = max(size, status.st_size)
+        raise LimitExceeded(f"{path}: {found} bytes is over the limit of {max_bytes} bytes; {hint}")
+    return b"".join(chunks)
+
+
+class InputBudget:
+    """Counts the bytes a command reads over all its files and refuses the file that passes the total."""
+
+    def __init__(self, max_bytes: int = DEFAULT_MAX_BYTES) -> None:
+        self.limit = 4 * max_bytes
+        self.used = 0
+
+    def spend(self, size: int, path: Path | str) -> None:
+        self.used += size
+        if self.used > self.limit:
+            raise LimitExceeded(
+                f"{path}: the input files together pass the total limit of {self.limit} bytes (four times "
+                "the per-file limit); raise it with --max-bytes if you trust the files"
+            )
 
 
 def decode_text(data: bytes, path: Path | str) -> str:
@@ -136,10 +180,28 @@ def _plain_scalar(value: str, path: str, mark: Any) -> Any:
     if _INT.match(value):
         return int(value)
     if _FLOAT.match(value):
-        return float(value)
+        return _decimal(value, path, mark)
     if value in {".inf", "+.inf", "-.inf", ".nan", ".Inf", ".NaN"}:
         raise _yaml_problem(path, mark, f"{value} is not accepted as a number; quote it if it is text")
     return value
+
+
+LARGEST_EXPONENT = 308
+"""Numbers are kept exactly as written, as :class:`~decimal.Decimal`; beyond 1e±308 (where a double, and
+most tools reading the data, would turn them into infinity or zero) they are refused."""
+
+
+def _decimal(value: str, path: str, mark: Any) -> Decimal:
+    """A number with a fraction or exponent, from its text: every written digit kept, no float between."""
+    number = Decimal(value)
+    if number and not -LARGEST_EXPONENT < number.adjusted() < LARGEST_EXPONENT:
+        raise _yaml_problem(
+            path,
+            mark,
+            f"the number {value} is out of range (its size must lie between 1e-{LARGEST_EXPONENT} and "
+            f"1e{LARGEST_EXPONENT}); write it with fewer zeros, or quote it if it is text",
+        )
+    return number
 
 
 class _YamlProblem(Exception):
@@ -330,6 +392,9 @@ class RdfFormat(enum.Enum):
         }[self]
 
 
+_ABSOLUTE = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
+"""An absolute IRI (or a compact IRI, ``prefix:local``) starts with a scheme; ``_:`` starts a blank node."""
+
 _DOCTYPE = re.compile(r"<!\s*(DOCTYPE|ENTITY)", re.IGNORECASE)
 
 
@@ -342,12 +407,14 @@ def shipped_context() -> dict[str, Any]:
     return context
 
 
-def _localise_jsonld(document: Any, path: Path | str, allow_network: bool) -> bool:
+def _localise_jsonld(document: Any, path: Path | str) -> bool:
     """Check a parsed JSON-LD document in one pass and substitute the shipped context in place.
 
     Refuses nesting deeper than :data:`MAX_NESTING`, ``@import`` and every context given by reference other
-    than the project's own (unless ``allow_network``), and relative ``@id`` values when no ``@base`` is set
-    (JSON-LD processing would drop them silently). Returns whether anything was substituted.
+    than the project's own (with or without ``--allow-network``: Oxigraph has no context loader, so kg
+    never claims to fetch one), and relative ``@id`` values when no ``@base`` is set, ``foo/bar:baz`` and
+    ``./x:y`` included (JSON-LD processing would drop them silently). Returns whether anything was
+    substituted.
     """
     from .terms import CONTEXT_IRI
 
@@ -365,13 +432,20 @@ def _localise_jsonld(document: Any, path: Path | str, allow_network: bool) -> bo
         if not isinstance(value, dict):
             continue
         for key, item in value.items():
-            if key == "@import" and not allow_network:
+            if key == "@import":
                 raise InputError(
-                    f"{path}: JSON-LD @import of '{item}' refused: kg never fetches contexts; inline it"
+                    f"{path}: JSON-LD @import of '{item}' refused: kg never fetches contexts (not even with "
+                    "--allow-network); inline it"
                 )
             if key == "@base":
                 has_base = True
-            elif key == "@id" and not in_context and isinstance(item, str) and ":" not in item:
+            elif (
+                key == "@id"
+                and not in_context
+                and isinstance(item, str)
+                and not _ABSOLUTE.match(item)
+                and not item.startswith("_:")
+            ):
                 relative = relative or item
             elif key == "@context":
                 entries = item if isinstance(item, list) else [item]
@@ -392,15 +466,16 @@ def _localise_jsonld(document: Any, path: Path | str, allow_network: bool) -> bo
         if reference == CONTEXT_IRI:
             container[index] = shipped_context()
             substituted = True
-        elif not allow_network:
+        else:
             raise InputError(
-                f"{path}: JSON-LD @context '{reference}' refused: kg never fetches remote or file contexts; "
-                f"inline the context, or refer to {CONTEXT_IRI} (shipped with kg)"
+                f"{path}: JSON-LD @context '{reference}' refused: kg never fetches remote or file contexts "
+                f"(not even with --allow-network); inline the context, or refer to {CONTEXT_IRI} (shipped "
+                "with kg)"
             )
     return substituted
 
 
-def _prepare(data: bytes, path: Path | str, fmt: RdfFormat, allow_network: bool) -> bytes:
+def _prepare(data: bytes, path: Path | str, fmt: RdfFormat) -> bytes:
     """Check an RDF document before a parser sees it; return the bytes to parse."""
     text = decode_text(data, path)
     if fmt is RdfFormat.RDFXML and _DOCTYPE.search(text):
@@ -414,28 +489,55 @@ def _prepare(data: bytes, path: Path | str, fmt: RdfFormat, allow_network: bool)
             raise RdfSyntaxError(f"{path}:{error.lineno}:{error.colno}: invalid JSON: {error.msg}") from None
         except RecursionError:
             raise LimitExceeded(f"{path}: input too deeply nested") from None
-        _refuse_lone_surrogates(text, path)
-        if not _localise_jsonld(document, path, allow_network):
+        _refuse_lone_surrogates(text, document, path)
+        if not _localise_jsonld(document, path):
             return text.encode("utf-8")
         return json.dumps(document, ensure_ascii=False).encode("utf-8")
     return text.encode("utf-8")
 
 
-_SURROGATE_ESCAPE = re.compile(
-    r"\\u[dD][89abAB][0-9a-fA-F]{2}(?!\\u[dD][c-fC-F])"  # a high half not followed by a low half
-    r"|(?<!\\u[dD][89abAB][0-9a-fA-F]{2})\\u[dD][c-fC-F][0-9a-fA-F]{2}"  # a low half without its high half
-)
+_SURROGATE_ESCAPE = re.compile(r"(\\+)u([dD][89a-fA-F][0-9a-fA-F]{2})")
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
-def _refuse_lone_surrogates(text: str, path: Path | str) -> None:
-    """JSON may escape half a UTF-16 pair (``"\\ud800"``), which is no character: refuse it by place."""
-    match = _SURROGATE_ESCAPE.search(text)
-    if match:
-        line = text.count("\n", 0, match.start()) + 1
-        column = match.start() - (text.rfind("\n", 0, match.start()) + 1) + 1
-        raise InputError(
-            f"{path}:{line}:{column}: lone surrogate escape {match.group(0)} is not a character; fix it"
-        )
+def _refuse_lone_surrogates(text: str, document: Any, path: Path | str) -> None:
+    """JSON may escape half a UTF-16 pair (``"\\ud800"``), which is no character: refuse it by place.
+
+    The parsed document decides (a pair becomes one character, ``"C:\\\\ud800"`` is a backslash and text);
+    the text is scanned only to give the place.
+    """
+    if not _holds_surrogate(document):
+        return
+    offset = 0
+    for match in _SURROGATE_ESCAPE.finditer(text):
+        if len(match.group(1)) % 2 == 0:
+            continue  # an escaped backslash followed by the letter u
+        start = match.start() + len(match.group(1)) - 1
+        high = match.group(2)[1].lower() in "89ab"
+        after = re.match(r"\\u[dD][c-fC-F][0-9a-fA-F]{2}", text[match.end() : match.end() + 6])
+        before = re.fullmatch(r"\\u[dD][89abAB][0-9a-fA-F]{2}", text[max(0, start - 6) : start])
+        if (high and not after) or (not high and not before):
+            offset = start
+            break
+    line = text.count("\n", 0, offset) + 1
+    column = offset - (text.rfind("\n", 0, offset) + 1) + 1
+    escape = text[offset : offset + 6] if offset else "\\u…"
+    raise InputError(f"{path}:{line}:{column}: lone surrogate escape {escape} is not a character; fix it")
+
+
+def _holds_surrogate(document: Any) -> bool:
+    stack = [document]
+    while stack:
+        value = stack.pop()
+        if isinstance(value, str):
+            if _SURROGATE.search(value):
+                return True
+        elif isinstance(value, list):
+            stack.extend(value)
+        elif isinstance(value, dict):
+            stack.extend(value.keys())
+            stack.extend(value.values())
+    return False
 
 
 def read_quads(
@@ -445,18 +547,23 @@ def read_quads(
     allow_network: bool = False,
     max_bytes: int = DEFAULT_MAX_BYTES,
     rename_blank_nodes: bool = False,
+    budget: InputBudget | None = None,
 ) -> list[pyoxigraph.Quad]:
     """Parse one RDF file into Oxigraph quads, safely; errors name the file, line and column.
 
+    :param allow_network: accepted for the API's sake; reading RDF never uses the network.
     :param rename_blank_nodes: give blank nodes fresh ids, so that files loaded together keep theirs apart.
+    :param budget: the total input limit of a command reading several files.
     """
     import pyoxigraph
 
     raw = read_bytes(path, max_bytes=max_bytes, what="RDF file")
+    if budget is not None:
+        budget.spend(len(raw), path)
     fmt = format or RdfFormat.from_extension(path)
     if not raw.removeprefix(b"\xef\xbb\xbf").strip():
         raise InputError(f"{path}: the file is empty; give an RDF file with data")
-    data = _prepare(raw, path, fmt, allow_network)
+    data = _prepare(raw, path, fmt)
     try:
         quads = list(pyoxigraph.parse(data, format=fmt.oxigraph(), rename_blank_nodes=rename_blank_nodes))
     except SyntaxError as error:
@@ -465,7 +572,12 @@ def read_quads(
         ) from None
     except RecursionError:
         raise LimitExceeded(f"{path}: input too deeply nested") from None
-    except MemoryError:
+    except MemoryError as error:
+        if "buffer maximal size" in str(error):
+            raise LimitExceeded(
+                f"{path}: one literal or IRI is longer than 16 MiB, the most the RDF parser (Oxigraph) holds "
+                "in one token; shorten it or split it"
+            ) from None
         raise LimitExceeded(f"{path}: the input expands beyond the available memory") from None
     for quad in quads:
         if any(isinstance(term, pyoxigraph.Triple) for term in (quad.subject, quad.object)):
@@ -576,8 +688,11 @@ def read_rdf_files(
     graph = Graph()
     for prefix, namespace in PREFIXES.items():
         graph.bind(prefix, namespace)
+    budget = InputBudget(max_bytes)
     for number, path in enumerate(paths):
-        quads = read_quads(path, format=format, allow_network=allow_network, max_bytes=max_bytes)
+        quads = read_quads(
+            path, format=format, allow_network=allow_network, max_bytes=max_bytes, budget=budget
+        )
         quads_to_graph(quads, graph, blank_prefix=f"f{number}-")
     return graph
 
@@ -612,7 +727,13 @@ def read_query(text_or_path: str, *, max_bytes: int = 1024 * 1024) -> str:
     """A query given inline or as a ``.rq``/``.sparql`` file path; the file goes through the same checks."""
     candidate = text_or_path.strip()
     if candidate.endswith((".rq", ".ru", ".sparql")) and "\n" not in candidate:
-        text = read_text(candidate, max_bytes=max_bytes, what="query file")
+        data = read_bytes(
+            candidate,
+            max_bytes=max_bytes,
+            what="query file",
+            hint=f"a query file may hold at most {max_bytes // 1024} KiB; shorten the query",
+        )
+        text = decode_text(data, candidate)
         if not text.strip():
             raise InputError(f"{candidate}: the query file is empty; write a SPARQL query in it")
         return text

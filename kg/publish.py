@@ -11,7 +11,8 @@ from __future__ import annotations
 import json
 import os
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -292,13 +293,31 @@ def write_files(out_dir: Path, files: dict[str, bytes]) -> list[Path]:
             temp.unlink(missing_ok=True)
 
 
+def check_output_file(path: Path) -> None:
+    """Refuse an output path that :func:`write_file` would refuse, before any work is done."""
+    if str(path) == "-":
+        return
+    if path.is_symlink():
+        raise OutputError(f"{path}: is a symbolic link; give the path of a regular file (or - for stdout)")
+    if path.is_dir():
+        raise OutputError(f"{path}: is a directory; give a file name")
+    if path.exists() and not path.is_file():
+        raise OutputError(
+            f"{path}: is not a regular file (a device, pipe or socket); kg replaces only regular files; "
+            "give another path, or - for stdout"
+        )
+
+
 def write_file(path: Path, content: bytes) -> None:
-    """Write one file atomically: a temporary file beside it, then a rename."""
+    """Write one file atomically: a temporary file beside it, then a rename.
+
+    Only a regular file is replaced: a device, a pipe, a socket or a symbolic link (``/proc/self/fd/1``) is
+    refused and left as it was, without being opened.
+    """
     parent = path.parent if str(path.parent) else Path(".")
     if parent.exists() and not parent.is_dir():
         raise OutputError(f"{path}: {parent} is not a directory; choose another output path")
-    if path.is_dir():
-        raise OutputError(f"{path}: is a directory; give a file name")
+    check_output_file(path)
     try:
         parent.mkdir(parents=True, exist_ok=True)
         handle, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=parent)
@@ -313,3 +332,144 @@ def write_file(path: Path, content: bytes) -> None:
         raise OutputError(f"{path}: cannot be written ({error.strerror})") from None
     finally:
         Path(temp).unlink(missing_ok=True)
+
+
+# --- build folders: all or nothing ------------------------------------------------------------------------
+
+MANIFEST = "kg-build.json"
+"""Marks a folder as a kg build: ``kg build`` replaces only such folders (or empty or new ones)."""
+
+BUILD_NAMES = frozenset(
+    {"dataset.ttl", "dataset.nt", "dataset.jsonld", "dataset.trig", "context.jsonld", "void.ttl", "store"}
+)
+"""What builds made before manifests existed: a folder holding only these counts as a previous build."""
+
+_SOURCE_FOLDERS = ("kg", "data", "ontology", "shapes", "tests", "docs", "bench", ".git", ".ci", ".venv")
+_RENAME_EXCHANGE = 2
+_AT_FDCWD = -100
+
+
+def check_build_folder(out_dir: Path) -> None:
+    """Refuse an ``--out`` folder a build must not replace: not a folder, a link, inside the project's
+    sources or shipped resources, or holding anything other than a previous build.
+
+    :raises OutputError: naming the folder and the fix (exit 2).
+    """
+    from .resources import data_dir, ontology_dir, queries_dir, repository_root, shapes_dir
+
+    if out_dir.is_symlink():
+        raise OutputError(f"{out_dir}: is a symbolic link; give the folder itself as --out")
+    if out_dir.exists() and not out_dir.is_dir():
+        raise OutputError(f"{out_dir}: exists and is not a directory; choose another --out")
+    target = out_dir.resolve()
+    protected = [data_dir(), ontology_dir(), shapes_dir(), queries_dir(), Path(__file__).parent]
+    root = repository_root()
+    if root is not None:
+        if target == root.resolve():
+            raise OutputError(f"{out_dir}: is the project folder itself; choose a folder such as dist/")
+        protected.extend(root / name for name in _SOURCE_FOLDERS)
+    for folder in protected:
+        folder = folder.resolve()
+        if target == folder or target.is_relative_to(folder) or folder.is_relative_to(target):
+            raise OutputError(
+                f"{out_dir}: lies in the project's sources or shipped data ({folder}); a build there would "
+                "overwrite them; choose a folder such as dist/"
+            )
+    if not target.is_dir():
+        return
+    entries = sorted(entry.name for entry in target.iterdir())
+    if not entries or MANIFEST in entries or set(entries) <= BUILD_NAMES:
+        return
+    shown = ", ".join(entries[:5]) + (" …" if len(entries) > 5 else "")
+    raise OutputError(
+        f"{out_dir}: holds files that are not a kg build ({shown}); give a new or empty folder as --out"
+    )
+
+
+@contextmanager
+def staged_folder(out_dir: Path) -> Iterator[Path]:
+    """A fresh folder beside ``out_dir`` to write a whole build into; it replaces ``out_dir`` in one step.
+
+    Whatever the block writes into the staging folder (files, sub-folders such as a store) becomes the new
+    ``out_dir`` with a manifest (:data:`MANIFEST`) only if the block succeeds: the swap is one
+    ``renameat2(RENAME_EXCHANGE)`` (one ``rename`` when ``out_dir`` is new), then the old build is removed.
+    A failure or an interruption leaves the old build as it was and removes the staging folder; a staging
+    folder left by a killed process is removed by the next build into the same place.
+
+    :raises OutputError: the folder may not be replaced (see :func:`check_build_folder`) or cannot be written.
+    """
+    import fcntl
+    import shutil
+
+    from .guard import guarded
+
+    check_build_folder(out_dir)
+    parent = out_dir.parent if str(out_dir.parent) else Path(".")
+    try:
+        parent.mkdir(parents=True, exist_ok=True)
+        lock = os.open(parent, os.O_RDONLY | os.O_DIRECTORY)
+    except OSError as error:
+        raise OutputError(f"{out_dir}: cannot create the output directory ({error.strerror})") from None
+    staging: Path | None = None
+    try:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        for stale in parent.glob(f".{out_dir.name}.staging-*"):
+            shutil.rmtree(stale, ignore_errors=True)
+        try:
+            staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.staging-", dir=parent))
+        except OSError as error:
+            raise OutputError(f"{out_dir}: cannot create the output directory ({error.strerror})") from None
+        yield staging
+        try:
+            with guarded(readable=[staging]):  # the manifest reads back what was staged, nothing else
+                _write_manifest(staging)
+            os.chmod(staging, 0o777 & ~_umask())
+            _swap(staging, out_dir)
+        except OSError as error:
+            raise OutputError(f"{out_dir}: cannot write the outputs ({error.strerror})") from None
+    finally:
+        if staging is not None:
+            shutil.rmtree(staging, ignore_errors=True)  # after the swap it holds the old build
+        os.close(lock)
+
+
+def _write_manifest(folder: Path) -> None:
+    """The manifest: what the folder holds, with a digest of every top-level file (deterministic)."""
+    import hashlib
+
+    entries: dict[str, str] = {}
+    for entry in sorted(folder.iterdir()):
+        if entry.is_file():
+            digest = hashlib.sha256()
+            with entry.open("rb") as stream:
+                while chunk := stream.read(1 << 20):
+                    digest.update(chunk)
+            entries[entry.name] = "sha256:" + digest.hexdigest()
+        else:
+            entries[entry.name] = "folder"
+    manifest = {"generator": "fazhi-kg", "kind": "build", "format": 1, "entries": entries}
+    path = folder / MANIFEST
+    path.write_bytes(_json_bytes(manifest))
+    os.chmod(path, _FILE_MODE)
+
+
+def _swap(staging: Path, out_dir: Path) -> None:
+    """Put ``staging`` in place of ``out_dir`` in one step; afterwards ``staging`` holds the old build."""
+    import ctypes
+
+    if not out_dir.exists():
+        os.rename(staging, out_dir)
+        return
+    libc = ctypes.CDLL(None, use_errno=True)
+    renameat2 = getattr(libc, "renameat2", None)
+    if renameat2 is not None:
+        done = renameat2(
+            _AT_FDCWD, os.fsencode(staging), _AT_FDCWD, os.fsencode(out_dir), _RENAME_EXCHANGE
+        )
+        if done == 0:
+            return
+    # No atomic exchange here (old kernel or file system): two renames, with a moment without out_dir.
+    old = staging.with_name(staging.name + "-old")
+    os.rename(out_dir, old)
+    os.rename(staging, out_dir)
+    os.rename(old, staging)

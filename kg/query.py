@@ -23,11 +23,10 @@ query's own ``PREFIX`` lines win. Either way the answer is one :class:`QueryResu
 Rows of a query without a top-level ``ORDER BY`` are sorted, so every output is deterministic. Numbers from a
 pyoxigraph store come back in canonical form (see :mod:`kg.store`).
 
-**Timeout.** ``timeout`` (seconds) runs the query in a worker thread and stops waiting after that long,
-raising :class:`~kg.errors.LimitExceeded`. Neither engine can be cancelled from Python: pyoxigraph releases
-the GIL while it works, so the caller regains control on time, but the abandoned (daemon) thread computes on
-until it ends or the process exits. The CLI exits right after the error, which ends it. A hard stop with
-bounded CPU needs a subprocess with resource limits (``kg.limits``).
+**Timeout and sandbox.** ``timeout`` (seconds) runs the query in the forked worker of :mod:`kg.limits`,
+killed at the deadline. A query whose text holds the word ``SERVICE`` (which the guard refused unless
+``allow_network``, but a guard can be wrong) runs only in that worker, confined by the kernel
+(:mod:`kg.sandbox`); where no confinement is available it is refused.
 """
 
 from __future__ import annotations
@@ -159,8 +158,22 @@ def _check(query: str, allow_network: bool) -> CheckedQuery:
 
     try:
         text = expandUnicodeEscapes(query)
+        twice = expandUnicodeEscapes(text)
     except ValueError as error:
         raise QueryError(f"query: {error}") from None
+    if twice != text:
+        raise QueryError(
+            f"query: line {_line_of(text, _first_difference(text, twice))}: a \\u escape writes another "
+            "\\u escape; the two SPARQL parsers kg uses would read it differently, so write the character "
+            "itself"
+        )
+    bare_return = re.search(r"\r(?!\n)", text)
+    if bare_return:
+        raise QueryError(
+            f"query: line {_line_of(text, bare_return.start())}: a carriage return that does not end a "
+            "line (\\r without \\n); the two SPARQL parsers kg uses would read it differently, so end lines "
+            "with \\n or \\r\\n"
+        )
     try:
         parsed = parseQuery(text)
     except RecursionError:
@@ -184,6 +197,25 @@ def _check(query: str, allow_network: bool) -> CheckedQuery:
         ordered=_ordered(prepared.algebra),
         prepared=prepared,
     )
+
+
+def _first_difference(one: str, other: str) -> int:
+    pairs = enumerate(zip(one, other, strict=False))
+    return next((i for i, (a, b) in pairs if a != b), min(len(one), len(other)))
+
+
+def _line_of(text: str, offset: int) -> int:
+    return text.count("\n", 0, offset) + 1
+
+
+def provably_offline(checked: CheckedQuery) -> bool:
+    """True when the text an engine runs cannot hold a ``SERVICE``: the word appears nowhere in it.
+
+    The guard leaves no ``\\u`` escape in the text it passes on, and Oxigraph expands escapes only inside
+    strings and IRIs, so a keyword cannot be spelt any other way. A query for which this is false runs only
+    in a worker whose network the kernel has cut (:mod:`kg.sandbox`).
+    """
+    return "service" not in checked.text.lower()
 
 
 def _refuse_update(text: str) -> None:
@@ -350,12 +382,40 @@ def run(
             f"kept on both engines); add ?{hidden[0]} to the SELECT clause"
         )
     engine = _run_oxigraph if _is_store(source) else _run_rdflib
-    return _within(timeout, lambda: _tidy(engine(source, checked, bound), checked))
+
+    def work() -> QueryResult:
+        return _tidy(engine(source, checked, bound), checked)
+
+    if allow_network or provably_offline(checked):
+        return _within(timeout, work)
+    return _confined(timeout, work)
 
 
 def _is_store(source: Any) -> bool:
     module = type(source).__module__ or ""
     return module.startswith("pyoxigraph")
+
+
+def _confined(timeout: float | None, work: Callable[[], QueryResult]) -> QueryResult:
+    """Run a query the guard cannot prove offline where the kernel cuts the network, or refuse it."""
+    from . import sandbox
+    from .limits import run_with_timeout
+
+    inside = sandbox.confined()
+    if inside is not None:
+        if not {sandbox.NETNS, sandbox.SECCOMP} & set(inside):
+            raise QueryError(_UNCONFINED)
+        return work()
+    if not {sandbox.NETNS, sandbox.SECCOMP} & set(sandbox.available()):
+        raise QueryError(_UNCONFINED)
+    return run_with_timeout(work, timeout=timeout, what="query", isolate=True)
+
+
+_UNCONFINED = (
+    "query: it contains the word SERVICE, and no kernel sandbox (network namespace or seccomp) is available "
+    "here to make sure it cannot reach the network; remove the word (also from comments and strings), or "
+    "pass --allow-network if the query may reach the network"
+)
 
 
 def _within(timeout: float | None, work: Callable[[], QueryResult]) -> QueryResult:
@@ -392,9 +452,23 @@ def _run_oxigraph(store: Any, checked: CheckedQuery, bindings: dict[str, Identif
         rows = [{name: convert(solution[name]) for name in names} for solution in answer]
     except RecursionError:
         raise LimitExceeded("query too deeply nested") from None
-    except (SyntaxError, OSError, ValueError, TypeError) as error:
-        raise QueryError(f"query: {error}") from None
+    except (SyntaxError, OSError, ValueError, TypeError, RuntimeError) as error:
+        raise QueryError(f"query: {_engine_message(error)}") from None
     return QueryResult(kind="select", variables=list(names), rows=rows)
+
+
+def _engine_message(error: Exception) -> str:
+    """Oxigraph's error in one line; a network call stopped by the sandbox says so."""
+    from . import sandbox
+
+    message = " ".join(str(error).split())
+    inside = sandbox.confined()
+    if inside and re.search(r"os error (1|13|101)\b|Permission denied|unreachable", message):
+        return (
+            f"it tried to reach the network, which the sandbox ({', '.join(inside)}) prevents; "
+            f"kg makes no network calls unless you pass --allow-network ({message})"
+        )
+    return message
 
 
 def _run_rdflib(graph: Any, checked: CheckedQuery, bindings: dict[str, Identifier]) -> QueryResult:

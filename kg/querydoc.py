@@ -72,16 +72,23 @@ def _short(term: object) -> str:
 
 
 def group_concat_warnings(text: str, result: QueryResult) -> list[str]:
-    """Warnings for ``GROUP_CONCAT(?x)`` columns with empty cells: GROUP_CONCAT joins strings only, so over
-    IRIs (or numbers, on some engines) it gives an error, which SPARQL turns into an empty cell."""
+    """Warnings for ``GROUP_CONCAT(?x)`` columns that are empty in every row: GROUP_CONCAT joins strings only,
+    so over IRIs (or numbers, on some engines) it fails, which SPARQL turns into an empty cell.
+
+    A column empty in only some rows is taken for groups with nothing to join (an unmatched OPTIONAL), and a
+    variable bound by a string function (``BIND (STR(…) AS ?x)``) is known to be text.
+    """
     warnings = []
     pattern = r"GROUP_CONCAT\s*\(\s*(?:DISTINCT\s+)?\?(\w+)[^)]*\)\s*AS\s+\?(\w+)"
     for variable, column in re.findall(pattern, text, flags=re.I):
-        if column in result.variables and any(
-            row.get(column) is None or str(row.get(column)) == "" for row in result.rows
-        ):
+        textual = rf"(STR|CONCAT|LCASE|UCASE|SUBSTR|STRBEFORE|STRAFTER|REPLACE)\s*\(.*\bAS\s+\?{variable}\b"
+        if re.search(textual, text, flags=re.I):
+            continue
+        cells = [row.get(column) for row in result.rows]
+        if column in result.variables and cells and all(cell is None or str(cell) == "" for cell in cells):
             warnings.append(
-                f"warning: column ?{column} has empty cells: GROUP_CONCAT joins strings, and ?{variable} may "
-                f"hold IRIs or other non-strings; write GROUP_CONCAT(STR(?{variable})) to join their text"
+                f"warning: column ?{column} is empty in every row: GROUP_CONCAT joins strings, and "
+                f"?{variable} may hold IRIs or other non-strings; write GROUP_CONCAT(STR(?{variable})) to "
+                "join their text"
             )
     return warnings

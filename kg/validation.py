@@ -333,9 +333,6 @@ def _default_ontology() -> Graph:
 
 # --- guards ------------------------------------------------------------------------------------------
 
-_OUTSIDE = re.compile(r"(?<![?$\w:])(SERVICE|FROM|LOAD)\b", re.IGNORECASE)
-
-
 def _without_imports(graph: Graph, what: str, notes: list[str]) -> Graph:
     """The graph itself, or a copy without its ``owl:imports`` (noted), so that nothing can be fetched."""
     imports = list(graph.triples((None, OWL.imports, None)))
@@ -353,20 +350,44 @@ def _without_imports(graph: Graph, what: str, notes: list[str]) -> Graph:
 
 
 def _refuse_outside_access(shapes: Graph) -> None:
-    """Refuse SPARQL-based constraints that read other graphs, call services or load documents."""
-    for keyword in ("select", "ask", "construct", "update"):
-        for node, text in shapes.subject_objects(SH[keyword]):
-            found = _OUTSIDE.search(_without_strings(str(text)))
-            if found:
+    """Refuse SPARQL-based constraints that read other graphs, call services or load documents.
+
+    Each ``sh:select``, ``sh:ask`` and ``sh:construct`` goes through the same guard as ``kg query``
+    (:func:`kg.query.check`: parsed, escapes expanded, the algebra walked), with the prefixes the shapes
+    declare (``sh:declare``). ``sh:update`` belongs to SHACL rules, which kg never runs.
+    """
+    from .query import check
+
+    declared = sorted(_declared_prefixes(shapes).items())
+    header = "".join(f"PREFIX {prefix}: <{namespace}>\n" for prefix, namespace in declared)
+    for keyword in ("select", "ask", "construct"):
+        for node, text in sorted(shapes.subject_objects(SH[keyword])):
+            node = shapes.value(predicate=SH.sparql, object=node) or node  # name the shape, not its bnode
+            try:
+                check(header + str(text))
+            except LimitExceeded as error:
+                raise LimitExceeded(f"shapes: the SPARQL of {_compact(node)}: {error}") from None
+            except InputError as error:
+                reason = str(error).removeprefix("query: ")
                 raise InputError(
-                    f"shapes: the SPARQL constraint of {_compact(node)} uses {found.group(1).upper()}, "
-                    "which reaches outside the data; remove it (or allow network access explicitly)"
-                )
+                    f"shapes: the SPARQL constraint of {_compact(node)} is refused: {reason}"
+                ) from None
 
 
-def _without_strings(query: str) -> str:
-    """The query with string literals and comments blanked, so that words in them are not keywords."""
-    return re.sub(r'"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'|#[^\n]*|<[^>\s]*>', " ", query)
+def _declared_prefixes(shapes: Graph) -> dict[str, str]:
+    """Every ``sh:prefix``/``sh:namespace`` pair the shapes declare (SHACL-SPARQL's ``sh:prefixes``)."""
+    declared: dict[str, str] = {}
+    for declaration in shapes.objects(None, SH.declare):
+        prefix = shapes.value(declaration, SH.prefix)
+        namespace = shapes.value(declaration, SH.namespace)
+        if (
+            prefix is not None
+            and namespace is not None
+            and re.fullmatch(r"[A-Za-z][\w.-]*|", str(prefix))
+            and not re.search(r'[\s<>"{}|^`\\]', str(namespace))
+        ):
+            declared[str(prefix)] = str(namespace)
+    return declared
 
 
 # --- reading pyshacl's results ---------------------------------------------------------------------------
@@ -556,8 +577,10 @@ _LEXICAL_FORMS: dict[str, re.Pattern[str]] = {
     "gMonth": re.compile(rf"--(0[1-9]|1[0-2]){_TZ}"),
     "gDay": re.compile(rf"---(0[1-9]|[12]\d|3[01]){_TZ}"),
     "gMonthDay": re.compile(rf"--(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01]){_TZ}"),
+    "decimal": re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)"),
 }
-"""Lexical forms that rdflib does not check (its ``ill_typed`` is None for them)."""
+"""Lexical forms that rdflib does not check (its ``ill_typed`` is None for them), or checks too leniently:
+it reads an ``xsd:decimal`` through Python's ``Decimal``, which accepts ``INF``, ``NaN`` and exponents."""
 
 _HINTS: dict[str, tuple[str, str]] = {
     "date": (

@@ -191,7 +191,14 @@ def test_build_is_byte_identical(tmp_path: Path):
     assert invoke("build", "--out", str(first))[0] == 0
     assert invoke("build", "--out", str(second))[0] == 0
     names = sorted(p.name for p in first.iterdir())
-    assert names == ["context.jsonld", "dataset.jsonld", "dataset.nt", "dataset.ttl", "void.ttl"]
+    assert names == [
+        "context.jsonld",
+        "dataset.jsonld",
+        "dataset.nt",
+        "dataset.ttl",
+        "kg-build.json",
+        "void.ttl",
+    ]
     for name in names:
         assert (first / name).read_bytes() == (second / name).read_bytes(), name
 

@@ -383,3 +383,45 @@ def test_read_query_inline_and_file(tmp_path: Path) -> None:
         read_query("#" * 2000, max_bytes=1000)
     with pytest.raises(InputError, match="no such query file"):
         read_query(str(tmp_path / "missing.rq"))
+
+
+def test_yaml_numbers_keep_every_written_digit(tmp_path: Path) -> None:
+    """Regression (issue 8): 12345678901234567.25 became 12345678901234568 through a float."""
+    from decimal import Decimal
+
+    path = write(tmp_path, "n.yaml", "a: 12345678901234567.25\nb: 0.1\nc: 21\n")
+    assert load_yaml(path).data == {"a": Decimal("12345678901234567.25"), "b": Decimal("0.1"), "c": 21}
+
+
+@pytest.mark.parametrize("number", ["1e309", "-1e309", "1e-400"])
+def test_yaml_numbers_out_of_range_are_refused_by_place(tmp_path: Path, number: str) -> None:
+    """Regression (issue 8): 1e309 was published as "Infinity"^^xsd:decimal and 1e-400 as 0, exit 0."""
+    path = write(tmp_path, "n.yaml", f"title: x\nvalue: {number}\n")
+    with pytest.raises(InputError, match=rf"n\.yaml:2:8: the number {re.escape(number)} is out of range"):
+        load_yaml(path)
+
+
+@pytest.mark.parametrize("identifier", ["foo/bar:baz", "./x:y", "#frag", "relative"])
+def test_jsonld_relative_ids_with_a_colon_are_refused_not_dropped(tmp_path: Path, identifier: str) -> None:
+    """Regression (issue 8): relative @id values containing a colon vanished silently, exit 0."""
+    import json
+
+    document = {"@context": {"ex": "http://example.org/"}, "@id": identifier, "ex:p": "v"}
+    path = write(tmp_path, "r.jsonld", json.dumps(document))
+    with pytest.raises(InputError, match=f"relative IRI '{re.escape(identifier)}' in @id with no @base"):
+        read_rdf(path)
+    based = {**document, "@context": {**document["@context"], "@base": "http://example.org/base/"}}
+    assert len(read_rdf(write(tmp_path, "b.jsonld", json.dumps(based)))) == 1
+
+
+def test_jsonld_remote_context_is_refused_even_with_allow_network(tmp_path: Path) -> None:
+    """Regression (issue 8): --allow-network promised remote contexts, then failed at 1:1."""
+    path = write(tmp_path, "c.jsonld", '{"@context": "http://127.0.0.1:9/c.jsonld", "@id": "http://x/s"}')
+    with pytest.raises(InputError, match=r"not even with --allow-network"):
+        read_rdf(path, allow_network=True)
+
+
+def test_escaped_backslash_before_u_is_not_a_surrogate(tmp_path: Path) -> None:
+    """Regression (issue 8): valid JSON "C:\\\\ud800" (a backslash, then text) was refused."""
+    path = write(tmp_path, "w.jsonld", '{"@id": "http://x/s", "http://x/p": "C:\\\\ud800"}')
+    assert [str(o) for o in read_rdf(path).objects()] == ["C:\\ud800"]

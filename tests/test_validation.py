@@ -355,13 +355,29 @@ SPARQL_SHAPE = """
 def test_sparql_constraint_calling_a_service_is_refused(ontology):
     body = "SERVICE <http://127.0.0.1:9/sparql> { $this ?p ?from }"
     query_shapes = Graph().parse(format="turtle", data=SPARQL_SHAPE % body)
-    with pytest.raises(InputError, match="uses SERVICE, which reaches outside the data"):
+    with pytest.raises(InputError, match=r"urn:x-sparql> is refused: SERVICE <http://127\.0\.0\.1:9/sparql>"):
+        validate(fixture("conforming.ttl"), shapes=query_shapes, ontology=ontology)
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "SERVIC\\u0045 <http://127.0.0.1:9/sparql> { $this ?p ?from }",
+        'FILTER (?from != "x") SERVICE <http://127.0.0.1:9/sparql> { $this ?p ?from } FILTER (?from != "y")',
+        "$this ?p ?from # SERVICE in a comment, then a bare CR\rSERVICE <http://127.0.0.1:9/s> { ?a ?b ?c }",
+    ],
+    ids=["escaped-keyword", "between-filters", "carriage-return"],
+)
+def test_sparql_constraint_is_checked_by_the_query_guard(ontology, body):
+    """Regression (issue 8): a regex check let SERVIC\\u0045 and a SERVICE between two FILTERs through."""
+    query_shapes = Graph().parse(format="turtle", data=SPARQL_SHAPE % body)
+    with pytest.raises(InputError, match=r"urn:x-sparql> is refused: (SERVICE|line \d+: a carriage)"):
         validate(fixture("conforming.ttl"), shapes=query_shapes, ontology=ontology)
 
 
 def test_sparql_constraint_reading_another_graph_is_refused(ontology):
     text = SPARQL_SHAPE.replace("WHERE { %s }", "FROM <file:///etc/passwd> WHERE { $this ?p ?from }")
-    with pytest.raises(InputError, match="uses FROM"):
+    with pytest.raises(InputError, match="FROM <file:///etc/passwd> is refused"):
         validate(
             fixture("conforming.ttl"), shapes=Graph().parse(format="turtle", data=text), ontology=ontology
         )
@@ -481,3 +497,15 @@ def test_sixty_thousand_triples_validate_in_under_ten_seconds(shapes, ontology):
     elapsed = time.process_time() - started
     assert report.counts == {"Violation": 0, "Warning": 34, "Info": 0}
     assert elapsed < 10, f"validation of {len(data)} triples took {elapsed:.1f} s of CPU"
+
+
+@pytest.mark.parametrize("lexical", ["INF", "-INF", "NaN", "Infinity", "1e309", "1E3"])
+def test_non_finite_and_exponent_decimals_are_ill_typed(ontology, lexical):
+    """Regression (issue 8): "Infinity"^^xsd:decimal was published and passed kg validate."""
+    data = fixture("conforming.ttl")
+    data.add((URIRef("urn:x-outcome"), FZ.value, Literal(lexical, datatype=XSD.decimal, normalize=False)))
+    report = validate(data, shapes=Graph(), ontology=ontology)
+    assert [p.message_en for p in report.problems if p.focus == "urn:x-outcome"] == [
+        f'"{lexical}" is not a valid xsd:decimal; write a plain number such as 21 or 1700.5; '
+        "keep words like 余 out of the value"
+    ]

@@ -81,8 +81,14 @@ def cjk_font() -> str | None:
             raise InputError(
                 f"KG_CJK_FONT={wanted}: no such font file; unset it or name a .ttf/.ttc/.otf file"
             )
-        manager.addfont(wanted)
-        return font_manager.FontProperties(fname=wanted).get_name()
+        try:
+            manager.addfont(wanted)
+            return str(font_manager.FontProperties(fname=wanted).get_name())
+        except (RuntimeError, OSError, ValueError) as error:
+            raise InputError(
+                f"KG_CJK_FONT={wanted}: not a font file matplotlib can read ({error}); unset it or name a "
+                ".ttf/.ttc/.otf file"
+            ) from None
     known = {entry.name for entry in manager.ttflist}
     for family in CJK_FAMILIES:
         if family in known:

@@ -20,6 +20,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "export": ("kg.cli.build:export_command", "Convert the dataset, or any RDF files, to one serialisation."),
     "import": ("kg.cli.imports:import_group", "Import reference data (divisions, legislation) into data/."),
     "analyze": ("kg.cli.analyze:analyze", "Network analysis: similarity, centrality, paths, diffusion."),
+    "extract": ("kg.cli.extract:extract_command", "Draft case files from the plain text of a notice."),
+    "span": ("kg.cli.extract:span_command", "Lines, offsets and sha256 of a quoted passage."),
 }
 
 
@@ -45,7 +47,13 @@ class LazyGroup(click.Group):
     cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100}
 )
 @click.version_option(package_name="fazhi-kg", prog_name="kg")
-def cli() -> None:
+@click.option(
+    "--verbose",
+    "-v",
+    is_flag=True,
+    help="Say on stderr which kernel sandbox confines the work on untrusted input.",
+)
+def cli(verbose: bool) -> None:
     """fazhi-kg: linked data on law-based government building (法治政府建设) in China.
 
     \b
@@ -54,6 +62,10 @@ def cli() -> None:
       kg query --list
       kg query --name rq01-case-regions
     """
+    if verbose:
+        from ..sandbox import describe
+
+        click.echo(describe(), err=True)
 
 
 def main(argv: list[str] | None = None) -> Any:

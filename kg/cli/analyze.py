@@ -442,13 +442,13 @@ def export_command(
       kg analyze export --graph region-mechanism -o regions.graphml
       kg analyze export --graph entity --format gexf -o dataset.gexf
     """
-    from ..analysis.export import format_from_path, write_graph
+    from ..analysis.export import format_from_path, graph_text
 
     chosen = fmt or format_from_path(output)
     store = _store(options)
     with progress("building the graph"):
         graph = _graph(store, graph_name, kinds, min_topics)
-    write_graph(graph, output, chosen)
+    write_output(graph_text(graph, chosen), output)
     click.echo(
         f"wrote {output}: {graph.number_of_nodes()} nodes, {graph.number_of_edges()} edges ({chosen})",
         err=True,

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import errno
 import functools
+import io
+import os
 import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -15,6 +18,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import click
 
 from ..errors import KgError
+from ..limits import run_with_timeout
 
 if TYPE_CHECKING:
     import pyoxigraph
@@ -26,10 +30,50 @@ DEFAULT_DIST = Path("dist")
 DEFAULT_TIMEOUT = 120.0
 
 
+class _ClosedStream(io.TextIOBase):
+    """Stands for a standard stream the shell closed (``>&-``): writing to it is an error kg reports."""
+
+    def write(self, text: str) -> int:
+        raise OSError(errno.EBADF, "the stream is closed")
+
+
+def _prepare_streams() -> None:
+    """Closed streams become :class:`_ClosedStream`; messages on stderr never fail on the encoding."""
+    if sys.stdout is None:
+        sys.stdout = _ClosedStream()
+    if sys.stderr is None:
+        sys.stderr = _ClosedStream()
+    reconfigure = getattr(sys.stderr, "reconfigure", None)
+    if reconfigure is not None:
+        reconfigure(errors="backslashreplace")
+
+
+def _output_failure(error: OSError | UnicodeEncodeError) -> str:
+    if isinstance(error, UnicodeEncodeError):
+        encoding = getattr(sys.stdout, "encoding", None) or error.encoding
+        return (
+            f"stdout: the output holds characters the encoding {encoding} cannot write "
+            f"({error.object[error.start : error.end]!r}); set PYTHONIOENCODING=utf-8 or write a file with -o"
+        )
+    return f"stdout: cannot write the output ({error.strerror or error}); write a file with -o instead"
+
+
+def _abandon_stdout() -> None:
+    """Output failed: make sure the interpreter's final flush does not fail again with a traceback."""
+    with suppress(Exception):
+        sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - lives until exit
+
+
 def run_cli(command: click.Command, argv: list[str]) -> None:
-    """Run a click command, turning library errors into one ``Error:`` line and their exit code."""
+    """Run a click command, turning library errors into one ``Error:`` line and their exit code.
+
+    Failures to write the output (stdout closed or full, an encoding that cannot hold the text) are reported
+    the same way, with exit code 2.
+    """
+    _prepare_streams()
     try:
         code = command.main(args=argv, prog_name="kg", standalone_mode=False)
+        _flush_stdout()
     except click.exceptions.Exit as done:
         sys.exit(done.exit_code)
     except click.ClickException as error:
@@ -45,8 +89,23 @@ def run_cli(command: click.Command, argv: list[str]) -> None:
         click.echo("Error: input too deeply nested", err=True)
         sys.exit(2)
     except BrokenPipeError:
+        _abandon_stdout()
         sys.exit(0)
     sys.exit(code if isinstance(code, int) else 0)
+
+
+def _flush_stdout() -> None:
+    """Write out what is buffered, reporting a closed or full stdout as a plain error (exit 2)."""
+    from ..errors import OutputError
+
+    try:
+        sys.stdout.flush()
+    except BrokenPipeError:
+        raise
+    except OSError as error:
+        message = _output_failure(error)
+        _abandon_stdout()
+        raise OutputError(message) from None
 
 
 def guarded_command(function: F) -> F:
@@ -81,8 +140,8 @@ def _safety_options(function: F) -> F:
         "--allow-network",
         is_flag=True,
         help=(
-            "Allow SPARQL SERVICE and FROM, remote JSON-LD contexts and other network or file access "
-            "(LOAD and other updates stay refused: queries are read-only)."
+            "Allow SPARQL SERVICE and FROM (queries and shapes) to reach the network; nothing else fetches. "
+            "LOAD and other updates stay refused: queries are read-only."
         ),
     )(function)
     return function
@@ -139,7 +198,10 @@ def data_options(function: F) -> F:
     """``--data``, ``--dist``, ``--allow-network``, ``--timeout``, ``--max-bytes``, given as ``source``.
 
     The command receives one :class:`DataSource` argument named ``source``, and runs under
-    :func:`kg.guard.guarded`: no socket, URL open or device read unless ``--allow-network`` is given.
+    :func:`kg.guard.guarded`: no socket, URL open or device read unless ``--allow-network`` is given. It runs
+    whole in the worker of :func:`kg.limits.run_with_timeout` (``--timeout``, memory limit, kernel sandbox);
+    its outputs (through :func:`write_output`) are written here once it succeeded, and an ``-o`` path that
+    is not a regular file is refused before any work.
     """
 
     @functools.wraps(function)
@@ -153,9 +215,34 @@ def data_options(function: F) -> F:
             timeout=kwargs.pop("timeout"),
             max_bytes=kwargs.pop("max_bytes"),
         )
+        output = kwargs.get("output")
+        if isinstance(output, Path):
+            from ..publish import check_output_file
+
+            check_output_file(output)
         readable = None if getattr(function, "reads_system_files", False) else _named_inputs(source, kwargs)
         with guarded(allow_network=source.allow_network, readable=readable):
-            return function(*args, source=source, **kwargs)
+            work = functools.partial(
+                run_with_timeout,
+                _deferring,
+                function,
+                args,
+                {**kwargs, "source": source},
+                timeout=source.timeout,
+                what=_command_name(kwargs),
+                isolate=True,
+            )
+            try:
+                outputs, code, usage = work()
+            except DatasetMissing:
+                dataset_files((), source.dist_dir)  # built here, outside the confined worker
+                outputs, code, usage = work()
+        if usage is not None:
+            raise click.UsageError(usage[0]) if usage[1] == 2 else click.ClickException(usage[0])
+        for text, output in outputs:
+            write_output(text, output)
+        if code:
+            raise click.exceptions.Exit(code)
 
     decorated = _safety_options(wrapper)
     decorated = click.option(
@@ -176,6 +263,48 @@ def data_options(function: F) -> F:
     return decorated  # type: ignore[return-value]
 
 
+class DatasetMissing(KgError):
+    """Raised in a read command's worker, which may not write: the parent builds the dataset and retries."""
+
+
+Deferred = list[tuple[str | bytes, Path | None]]
+_deferred: Deferred | None = None
+"""Outputs a command made inside its worker, written by the parent once the command has succeeded."""
+
+
+def _deferring(
+    function: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[str, Any]
+) -> tuple[Deferred, int, tuple[str, int] | None]:
+    """Worker side of a read command: run it, keeping its outputs, exit code and usage error as plain data.
+
+    The whole command (reading and parsing the data, the query, the shapes, the work) runs inside the
+    time-limited, memory-limited, kernel-confined worker; only the outputs come back.
+    """
+    global _deferred
+    _deferred = []
+    code = 0
+    usage: tuple[str, int] | None = None
+    try:
+        function(*args, **kwargs)
+    except click.exceptions.Exit as done:
+        code = done.exit_code
+    except click.ClickException as error:
+        usage = (error.format_message(), error.exit_code)
+    return _deferred, code, usage
+
+
+def _command_name(options: dict[str, Any]) -> str:
+    """How messages about the whole command name it: by its query file when it has one."""
+    for value in options.values():
+        if isinstance(value, str) and value.strip().endswith(QUERY_SUFFIXES) and "\n" not in value:
+            return value.strip()
+    context = click.get_current_context(silent=True)
+    return context.command_path if context is not None else "kg"
+
+
+QUERY_SUFFIXES = (".rq", ".ru", ".sparql")
+
+
 def _named_inputs(source: DataSource, options: dict[str, Any]) -> list[Path]:
     """Every path the user named for this command (files, folders, query files), plus the dataset folder.
 
@@ -192,7 +321,7 @@ def _named_inputs(source: DataSource, options: dict[str, Any]) -> list[Path]:
         for item in values:
             if isinstance(item, Path):
                 named.append(item)
-            elif isinstance(item, str) and item.strip().endswith((".rq", ".sparql")) and "\n" not in item:
+            elif isinstance(item, str) and item.strip().endswith(QUERY_SUFFIXES) and "\n" not in item:
                 named.append(Path(item.strip()))
     return named
 
@@ -206,7 +335,9 @@ def reads_system_files(function: F) -> F:
 @contextmanager
 def progress(message: str) -> Iterator[None]:
     """Say what is happening on a terminal when a step takes more than a second; say nothing elsewhere."""
-    if not sys.stderr.isatty():
+    from ..sandbox import confined
+
+    if not sys.stderr.isatty() or confined() is not None:
         yield
         return
     shown = threading.Event()
@@ -235,6 +366,10 @@ def dataset_files(data_files: tuple[Path, ...], dist_dir: Path) -> list[Path]:
         return list(data_files)
     dataset = dist_dir / "dataset.nt"
     if not dataset.is_file():
+        from ..sandbox import confined
+
+        if confined() is not None:
+            raise DatasetMissing(f"{dist_dir}: no built dataset")
         from ..build import build
 
         with progress("building the dataset"):
@@ -258,10 +393,11 @@ def load_store(
     data_files: tuple[Path, ...], dist_dir: Path, *, allow_network: bool = False, max_bytes: int | None = None
 ) -> pyoxigraph.Store:
     """The data a command reads, in a fast query store."""
-    from ..loading import DEFAULT_MAX_BYTES, read_quads
+    from ..loading import DEFAULT_MAX_BYTES, InputBudget, read_quads
     from ..store import from_quads
 
     files = dataset_files(data_files, dist_dir)
+    budget = InputBudget(max_bytes or DEFAULT_MAX_BYTES)
     with progress("loading the data"):
         quads = []
         for path in files:
@@ -271,19 +407,38 @@ def load_store(
                     allow_network=allow_network,
                     max_bytes=max_bytes or DEFAULT_MAX_BYTES,
                     rename_blank_nodes=len(files) > 1,
+                    budget=budget,
                 )
             )
         return from_quads(quads)
 
 
 def write_output(text: str | bytes, output: Path | None) -> None:
-    """Print to stdout, or write a file atomically."""
+    """Print to stdout (also for ``-o -``), or write a file atomically.
+
+    Inside a read command's worker the output is kept and written by the parent after the command succeeds.
+    """
+    if _deferred is not None:
+        _deferred.append((text, output))
+        return
+    if output is not None and str(output) == "-":
+        output = None
     if output is None:
-        if isinstance(text, bytes):
-            sys.stdout.buffer.write(text)
-            sys.stdout.buffer.flush()
-        else:
-            click.echo(text, nl=not text.endswith("\n"))
+        from ..errors import OutputError
+
+        try:
+            if isinstance(text, bytes):
+                sys.stdout.buffer.write(text)
+                sys.stdout.buffer.flush()
+            else:
+                click.echo(text, nl=not text.endswith("\n"))
+            sys.stdout.flush()
+        except BrokenPipeError:
+            raise
+        except (OSError, UnicodeEncodeError) as error:
+            message = _output_failure(error)
+            _abandon_stdout()
+            raise OutputError(message) from None
         return
     from ..publish import write_file
 

@@ -84,6 +84,24 @@ def _entries() -> list[Entry]:
             "issue": "a named pipe given as a file",
         },
     ]
+    extra += [
+        {
+            "file": "output.fifo",
+            "setup": "fifo",
+            "run": ["export", "--format", "nt", "--data", "{data}", "-o", "{file}"],
+            "exit": 2,
+            "message": "not a regular file",
+            "issue": "8.4 -o onto a FIFO",
+        },
+        {
+            "file": "output-stdout-link",
+            "setup": "symlink /proc/self/fd/1",
+            "run": ["export", "--format", "nt", "--data", "{data}", "-o", "{file}"],
+            "exit": 2,
+            "message": "symbolic link",
+            "issue": "8.4 -o onto a symlink to /proc/self/fd/1",
+        },
+    ]
     rows = load_yaml(CORPUS / "manifest.yaml").data + extra
     return [
         Entry(
@@ -268,6 +286,14 @@ def test_corpus_is_large_and_covers_the_issue() -> None:
         "directory for file",
         "unwritable output",
         "symlinks out of the project",
+        "8.1 SERVICE smuggled past the guard by a carriage return",
+        "8.1 SERVICE smuggled past the guard by an escape expanded twice",
+        "8.4 -o onto a FIFO",
+        "8.5 query parsing inside the time limit",
+        "8.6 sh:sparql",
+        "8.7 decimal overflow",
+        "8.8 relative @id with a colon",
+        "8.9 a .ru file",
     ]:
         assert needle in issues, needle
 

@@ -93,3 +93,19 @@ def test_worker_overhead_on_a_real_query_is_small() -> None:
     assert direct == forked == ["11111"] * 5
     overhead = ((ended - middle) - (middle - started)) / 5
     assert overhead < 0.5, f"forked worker costs {overhead:.3f} s per call"
+
+
+def test_rust_out_of_memory_is_one_line_naming_the_limit(capfd: pytest.CaptureFixture[str]) -> None:
+    """Regression (issue 8): Rust's out-of-memory text appeared on stderr, and the message named no limit."""
+    import pyoxigraph
+
+    values = " ".join(str(i) for i in range(1000))
+    rows = " ".join(f"VALUES ?{name} {{ {values} }}" for name in "abc")
+    query = f"SELECT * WHERE {{ {rows} }} ORDER BY ?c"
+
+    def materialise() -> int:
+        return len(list(pyoxigraph.Store().query(query)))
+
+    with pytest.raises(LimitExceeded, match=r"q\.rq: ran out of the memory limit \(1 GiB\)"):
+        run_with_timeout(materialise, timeout=60, what="q.rq", memory_bytes=1024**3)
+    assert "memory allocation" not in capfd.readouterr().err
