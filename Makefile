@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint bench figures fonts clean
+.PHONY: demo test lint bench figures fonts browser site clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -14,10 +14,10 @@ $(STAMP): pyproject.toml
 
 demo: $(STAMP) fonts
 	$(BIN)/kg build
-	$(BIN)/kg validate
+	$(BIN)/kg validate --timeout 1800
 	$(BIN)/kg stats
 
-test: $(STAMP)
+test: $(STAMP) fonts browser
 	$(BIN)/ruff check .
 	$(BIN)/mypy
 	$(BIN)/python -m pytest -q
@@ -40,5 +40,19 @@ fonts:
 	  || echo "warning: could not install fonts-wqy-microhei; figures will lack Chinese glyphs"; \
 	else echo "hint: install the Debian package fonts-wqy-microhei for Chinese labels in figures"; fi
 
+# The static site of the dataset (kg publish): site/ holds pages, per-entity RDF and the downloads.
+site: $(STAMP)
+	$(BIN)/kg build
+	$(BIN)/kg publish --out site
+
+# The browser and content-negotiation tests drive Debian's headless Chromium, nginx and Apache (installed when we may;
+# else the tests say why they skip).
+browser:
+	@if command -v chromium >/dev/null && [ -x /usr/sbin/nginx ] && [ -x /usr/sbin/apache2 ]; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium nginx-light apache2-bin >/dev/null) \
+	  || echo "warning: could not install chromium, nginx-light, apache2-bin; the browser and web-server tests will skip"; \
+	else echo "hint: install the Debian packages chromium nginx-light apache2-bin for the browser and web-server tests"; fi
+
 clean:
-	rm -rf dist bench/out .pytest_cache .ruff_cache
+	rm -rf dist site test-output bench/out .pytest_cache .ruff_cache

@@ -10,7 +10,7 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, cast
 
 from .store import select
 from .terms import DEFAULT_BASE, PREFIXES
@@ -58,13 +58,11 @@ def _vocabulary_graph() -> Graph:
 
 def _legislation_records() -> list[LawRecord] | None:
     """The imported legislation table's records, or None when no table has been imported."""
-    from .resources import data_dir
+    from .legislation.records import default_tsv_path, read_records
 
-    table = data_dir() / "reference" / "legislation.tsv"
+    table = default_tsv_path()
     if not table.is_file():
         return None
-    from .legislation import read_records
-
     return read_records(table)
 
 
@@ -139,10 +137,16 @@ def read_cases(cases_dir: Path, vocabulary: Vocabulary) -> list[Case]:
     return cases
 
 
-def dataset_triples(*, cases_dir: Path | None = None, base: str = DEFAULT_BASE) -> set[Triple]:
-    """The whole dataset as a set of rdflib-term triples: reference data plus the checked cases.
+LAYERS = ("vocabularies", "jurisdictions", "legislation", "cases")
+"""The named graphs of the TriG export, one per kind of input of a build (``{base}graph/{layer}``)."""
 
-    A plain set, not a graph: merging rdflib graphs costs more than everything else in a build.
+
+def dataset_layers(*, cases_dir: Path | None = None, base: str = DEFAULT_BASE) -> dict[str, set[Triple]]:
+    """The dataset split by the input each triple comes from, in the order of :data:`LAYERS`.
+
+    ``vocabularies``: the SKOS schemes and the notice; ``jurisdictions``: the divisions of China;
+    ``legislation``: the imported legislation table (empty when none is imported); ``cases``: the case files.
+    A triple two inputs both state is in both layers; the union is the dataset.
     """
     from .casefile import Text
     from .divisions import jurisdiction_table
@@ -153,28 +157,55 @@ def dataset_triples(*, cases_dir: Path | None = None, base: str = DEFAULT_BASE) 
     vocabulary = case_vocabulary(vocabulary_graph)
     cases = read_cases(cases_dir or default_cases_dir(), vocabulary)
     table = jurisdiction_table()
-    triples: set[Triple] = set(vocabulary_graph)  # type: ignore[arg-type]  # a parsed graph holds no literal subjects
-    triples.update(all_jurisdiction_triples(table))
+    layers: dict[str, set[Triple]] = {layer: set() for layer in LAYERS}
+    layers["vocabularies"].update(cast("set[Triple]", set(vocabulary_graph)))
+    layers["jurisdictions"].update(all_jurisdiction_triples(table))
     records = _legislation_records()
     link: RegulationLinker | None = None
     if records is not None:
         from .legislation import LegislationCorpus, link_case_regulation
-        from .mapping.legislation import legislation_triples
+        from .legislation.rdf import legislation_triples
 
-        triples.update(legislation_triples(records, table))
+        legislation = legislation_triples(records, table)
+        layers["legislation"].update(legislation)
+        layers["legislation"].update(_mechanism_links(legislation))
         corpus = LegislationCorpus(records, table)
 
         def link(regulation: Regulation) -> URIRef | None:
             return link_case_regulation(regulation.title, regulation.jurisdiction, corpus)
 
     names = {j.code: Text(j.name_zh, j.name_en) for j in table if j.code}
-    triples |= case_triples(cases, region_names=names, link_regulation=link)
+    layers["cases"].update(case_triples(cases, region_names=names, link_regulation=link))
     from .mapping.drafts import unregistered_triples
 
-    triples |= unregistered_triples(cases, notices=vocabulary.notices, documents=vocabulary.documents)
+    layers["cases"].update(
+        unregistered_triples(cases, notices=vocabulary.notices, documents=vocabulary.documents)
+    )
     if base != DEFAULT_BASE:
-        triples = rebase(triples, base)
+        layers = {layer: rebase(triples, base) for layer, triples in layers.items()}
+    return layers
+
+
+def dataset_triples(*, cases_dir: Path | None = None, base: str = DEFAULT_BASE) -> set[Triple]:
+    """The whole dataset as a set of rdflib-term triples: reference data plus the checked cases.
+
+    A plain set, not a graph: merging rdflib graphs costs more than everything else in a build.
+    """
+    triples: set[Triple] = set()
+    for layer in dataset_layers(cases_dir=cases_dir, base=base).values():
+        triples |= layer
     return triples
+
+
+def _mechanism_links(legislation: list[tuple[Any, Any, Any]]) -> set[Triple]:
+    """The curated mechanism ↔ topic links (data/vocab/mechanism-topics.tsv) for the topics the corpus has."""
+    from rdflib import URIRef
+
+    from .legislation.mechanisms import mapping_triples, read_mapping
+    from .terms import FZ
+
+    topics = {str(o).rsplit("/", 1)[1] for _s, p, o in legislation if p == FZ.topic}
+    return {(URIRef(s), URIRef(p), URIRef(o)) for s, p, o in mapping_triples(read_mapping(), topics)}
 
 
 def dataset_graph(*, cases_dir: Path | None = None, base: str = DEFAULT_BASE) -> Graph:
@@ -201,45 +232,46 @@ def rebase(triples: set[Triple], base: str) -> set[Triple]:
 
 
 def build(
-    *, cases_dir: Path | None = None, out_dir: Path = Path("dist"), base: str = DEFAULT_BASE
+    *,
+    cases_dir: Path | None = None,
+    out_dir: Path = Path("dist"),
+    base: str = DEFAULT_BASE,
+    sparql_endpoint: str | None = None,
 ) -> BuildSummary:
-    """Build and publish the dataset: ``dataset.ttl``, ``.nt``, ``.jsonld``, ``context.jsonld``, ``void.ttl``.
+    """Build and publish the dataset and its metadata into ``out_dir`` (see :func:`kg.publish.dataset_files`).
 
     All or nothing: the outputs are written into a staging folder beside ``out_dir`` that replaces it in
     one step (:func:`kg.publish.staged_folder`); write further outputs into that staging folder.
     ``out_dir`` must be new, empty or a previous build, and outside the project's sources and shipped data.
     """
     from . import store as stores
-    from .loading import RdfFormat
     from .publish import (
         check_build_folder,
-        context_document,
-        describe_dataset,
+        dataset_files,
+        layer_quads,
         read_release,
-        serialize_quads,
         sorted_quads,
         staged_folder,
-        used_prefixes,
         write_files,
     )
     from .resources import data_dir
 
     check_build_folder(out_dir)
     started = time.perf_counter()
-    quads = sorted_quads(dataset_triples(cases_dir=cases_dir, base=base))
-    prefixes = used_prefixes(quads, base)
+    layers = dataset_layers(cases_dir=cases_dir, base=base)
+    union: set[Triple] = set()
+    for triples in layers.values():
+        union |= triples
+    quads = sorted_quads(union)
     store = stores.from_quads(quads)
-    description = describe_dataset(store, read_release(data_dir() / "version.json"), base=base)
-    description_quads = sorted_quads(description)
-    files = {
-        "dataset.ttl": serialize_quads(quads, RdfFormat.TURTLE, prefixes),
-        "dataset.nt": serialize_quads(quads, RdfFormat.NTRIPLES, prefixes),
-        "dataset.jsonld": serialize_quads(quads, RdfFormat.JSONLD, prefixes),
-        "context.jsonld": context_document(prefixes),
-        "void.ttl": serialize_quads(
-            description_quads, RdfFormat.TURTLE, used_prefixes(description_quads, base)
-        ),
-    }
+    files = dataset_files(
+        quads,
+        layer_quads(layers, base),
+        store,
+        read_release(data_dir() / "version.json"),
+        base=base,
+        sparql_endpoint=sparql_endpoint,
+    )
     with staged_folder(out_dir) as staging:
         write_files(staging, files)
     cases = int(next(iter(select(store, CASE_COUNT)))["n"].value)

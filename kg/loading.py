@@ -23,8 +23,9 @@ if TYPE_CHECKING:
     import pyoxigraph
     import rdflib
 
-DEFAULT_MAX_BYTES = 64 * 1024 * 1024
-"""Largest input file read by default (64 MiB); ``--max-bytes`` changes it."""
+DEFAULT_MAX_BYTES = 256 * 1024 * 1024
+"""Largest input file read by default (256 MiB: the nationwide dataset's N-Triples are ~130 MB);
+``--max-bytes`` changes it."""
 
 MAX_NESTING = 64
 """Deepest nesting of YAML or JSON structures accepted."""

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 from .errors import OutputError
 from .loading import RdfFormat
 from .store import select
-from .terms import CONTEXT_IRI, DEFAULT_BASE, PREFIXES
+from .terms import CONTEXT_IRI, DEFAULT_BASE, FZSH, ONTOLOGY_IRI, PREFIXES
 
 if TYPE_CHECKING:
     import pyoxigraph
@@ -70,17 +70,21 @@ def used_prefixes(quads: Iterable[pyoxigraph.Quad], base: str = DEFAULT_BASE) ->
 
 
 def serialize(graph: Graph, fmt: RdfFormat, *, base: str = DEFAULT_BASE) -> bytes:
-    """One serialisation of a graph, deterministic; JSON-LD refers to the published context IRI."""
+    """One serialisation of a graph, deterministic; JSON-LD carries its context inline."""
     quads = sorted_quads(graph)
     return serialize_quads(quads, fmt, used_prefixes(quads, base))
 
 
 def serialize_quads(quads: list[pyoxigraph.Quad], fmt: RdfFormat, prefixes: dict[str, str]) -> bytes:
-    """One serialisation of sorted quads with the given prefixes."""
+    """One serialisation of sorted quads with the given prefixes.
+
+    JSON-LD carries its context inline (the prefixes, nothing to fetch), so that any JSON-LD processor loads
+    it offline; ``context.jsonld`` holds the same context for those who want to refer to it.
+    """
     import pyoxigraph
 
     if fmt is RdfFormat.JSONLD:
-        return jsonld_document(quads, prefixes)
+        return jsonld_document(quads, prefixes, inline=True)
     if fmt in (RdfFormat.NTRIPLES, RdfFormat.NQUADS):
         return pyoxigraph.serialize(quads, format=fmt.oxigraph()) or b""
     # Turtle cannot abbreviate IRIs whose local part holds a slash without escaping it (id:case\/…):
@@ -95,7 +99,10 @@ def context_document(prefixes: dict[str, str]) -> bytes:
 
 
 def jsonld_document(quads: list[pyoxigraph.Quad], prefixes: dict[str, str], *, inline: bool = False) -> bytes:
-    """Compact JSON-LD: Oxigraph's flattened form with IRIs shortened to the given prefixes."""
+    """Compact JSON-LD: Oxigraph's flattened form with IRIs shortened to the given prefixes.
+
+    :param inline: write the context into the document; else refer to the published context IRI.
+    """
     import pyoxigraph
 
     expanded = json.loads(pyoxigraph.serialize(quads, format=pyoxigraph.RdfFormat.JSON_LD) or b"[]")
@@ -183,13 +190,126 @@ def read_release(path: Path) -> Release:
     )
 
 
-def describe_dataset(store: pyoxigraph.Store, release: Release, *, base: str = DEFAULT_BASE) -> Graph:
-    """A VoID/DCAT description of the dataset in ``store``: size, classes, properties, licence, sources."""
-    from rdflib import RDF, XSD, Graph, Literal, URIRef
-    from rdflib.namespace import DCTERMS
+SPDX = "http://spdx.org/rdf/terms#"
+IANA_MEDIA_TYPES = "http://www.iana.org/assignments/media-types/"
+METADATA_PREFIXES = {"spdx": SPDX, "foaf": "http://xmlns.com/foaf/0.1/"}
+"""Prefixes ``void.ttl`` uses beyond the project's own."""
 
-    from .terms import DCAT, VOID
 
+@dataclass(frozen=True)
+class FileKind:
+    """What a published file is: its media type (and compression), title, and whether it dumps the dataset."""
+
+    media_type: str
+    title: str
+    dump: bool
+    compression: str | None = None
+
+
+PUBLISHED_FILES: dict[str, FileKind] = {
+    "dataset.ttl": FileKind("text/turtle", "The dataset in Turtle", True),
+    "dataset.nt": FileKind("application/n-triples", "The dataset in N-Triples", True),
+    "dataset.nt.gz": FileKind("application/n-triples", "The dataset in N-Triples, gzipped", True, "gzip"),
+    "dataset.jsonld": FileKind("application/ld+json", "The dataset in JSON-LD, context inline", True),
+    "dataset.trig": FileKind("application/trig", "The dataset in TriG, one named graph per input", True),
+    "context.jsonld": FileKind("application/ld+json", "The JSON-LD context (prefixes only)", False),
+    "ontology.ttl": FileKind("text/turtle", "The OWL ontology the dataset uses", False),
+    "shapes.ttl": FileKind("text/turtle", "The SHACL shapes the dataset is validated against", False),
+}
+"""Every file a build publishes besides ``void.ttl`` (which describes them and so cannot describe itself)."""
+
+
+def download_root(base: str = DEFAULT_BASE) -> str:
+    """Where the published files are downloaded from: the base's parent for the default ``…/id/`` base."""
+    return base[: -len("id/")] if base.endswith("/id/") else base
+
+
+def layer_quads(layers: dict[str, Any], base: str = DEFAULT_BASE) -> list[pyoxigraph.Quad]:
+    """The dataset's layers as quads in the named graphs ``{base}graph/{layer}``, sorted."""
+    import pyoxigraph
+
+    quads: list[pyoxigraph.Quad] = []
+    for layer, triples in layers.items():
+        graph = pyoxigraph.NamedNode(f"{base}graph/{layer}")
+        quads.extend(pyoxigraph.Quad(q.subject, q.predicate, q.object, graph) for q in sorted_quads(triples))
+    return quads
+
+
+def canonical_quads(graph: Graph) -> list[pyoxigraph.Quad]:
+    """A graph with blank nodes named canonically, sorted: the same bytes whenever the graph is the same."""
+    from rdflib.compare import to_canonical_graph
+
+    return sorted_quads(to_canonical_graph(graph))
+
+
+def gzip_bytes(data: bytes) -> bytes:
+    """gzip with no timestamp and no file name in the header, so that a rebuild is byte-identical."""
+    import gzip
+
+    return gzip.compress(data, compresslevel=9, mtime=0)
+
+
+def dataset_files(
+    quads: list[pyoxigraph.Quad],
+    graph_quads: list[pyoxigraph.Quad],
+    store: pyoxigraph.Store,
+    release: Release,
+    *,
+    base: str = DEFAULT_BASE,
+    sparql_endpoint: str | None = None,
+) -> dict[str, bytes]:
+    """Every published file by name: the dataset in five forms, its context, ontology, shapes, metadata.
+
+    The ontology and the shapes are two files: the ontology (OWL/RDFS, open world) is loaded beside the
+    data so that class hierarchies answer queries, while the shapes (SHACL, closed world) are for
+    validation only and would add their own nodes and classes to a query store.
+    """
+    from .loading import read_rdf_files
+    from .resources import ontology_file, shapes_files
+
+    prefixes = used_prefixes(quads, base)
+    ntriples = serialize_quads(quads, RdfFormat.NTRIPLES, prefixes)
+    shapes = read_rdf_files(shapes_files())
+    shape_quads = canonical_quads(shapes)
+    files = {
+        "dataset.ttl": serialize_quads(quads, RdfFormat.TURTLE, prefixes),
+        "dataset.nt": ntriples,
+        "dataset.nt.gz": gzip_bytes(ntriples),
+        "dataset.jsonld": serialize_quads(quads, RdfFormat.JSONLD, prefixes),
+        "dataset.trig": serialize_quads(graph_quads, RdfFormat.TRIG, prefixes),
+        "context.jsonld": context_document(prefixes),
+        "ontology.ttl": ontology_file().read_bytes(),
+        "shapes.ttl": serialize_quads(
+            shape_quads, RdfFormat.TURTLE, {**used_prefixes(shape_quads, base), "fzsh": str(FZSH)}
+        ),
+    }
+    description = describe_dataset(store, release, base=base, files=files, sparql_endpoint=sparql_endpoint)
+    description_quads = sorted_quads(description)
+    candidates = {**used_prefixes(description_quads, base), **METADATA_PREFIXES}
+    files["void.ttl"] = serialize_quads(description_quads, RdfFormat.TURTLE, candidates)
+    return files
+
+
+def describe_dataset(
+    store: pyoxigraph.Store,
+    release: Release,
+    *,
+    base: str = DEFAULT_BASE,
+    files: dict[str, bytes] | None = None,
+    sparql_endpoint: str | None = None,
+) -> Graph:
+    """A VoID/DCAT 3 description of the dataset in ``store``: size, partitions, licence, sources, files.
+
+    ``files`` (name → content) become one ``dcat:Distribution`` each with media type, byte size and SHA-256;
+    the dataset serialisations among them are also ``void:dataDump``. Dates and version come from the release,
+    never the clock, so the description is as reproducible as the data.
+    """
+    from rdflib import RDF, XSD, Graph, Literal, Namespace, URIRef
+    from rdflib.namespace import DCTERMS, FOAF
+
+    from .terms import DCAT, PROV, VOID
+
+    spdx = Namespace(SPDX)
     dataset = URIRef(base + "dataset")
     graph = Graph()
     add = graph.add
@@ -198,14 +318,59 @@ def describe_dataset(store: pyoxigraph.Store, release: Release, *, base: str = D
     add((dataset, DCTERMS.title, Literal(release.title_en, lang="en")))
     add((dataset, DCTERMS.title, Literal(release.title_zh, lang="zh")))
     add((dataset, DCTERMS.description, Literal(release.description_en, lang="en")))
-    add((dataset, DCTERMS.license, URIRef(release.licence)))
+    licence = URIRef(release.licence)
+    add((dataset, DCTERMS.license, licence))
+    add((licence, RDF.type, DCTERMS.LicenseDocument))
     add((dataset, DCTERMS.issued, Literal(release.issued, datatype=XSD.date)))
     add((dataset, DCTERMS.modified, Literal(release.modified, datatype=XSD.date)))
     add((dataset, DCAT.version, Literal(release.version)))
-    for source in release.sources:
-        add((dataset, DCTERMS.source, URIRef(source)))
+    add((dataset, DCAT.landingPage, URIRef(download_root(base))))
+    add((URIRef(download_root(base)), RDF.type, FOAF.Document))
+    for source in release.sources:  # PROV, not dct:source: DCAT-AP wants a described dcat:Dataset there
+        add((dataset, PROV.wasDerivedFrom, URIRef(source)))
     add((dataset, VOID.uriSpace, Literal(base)))
     add((dataset, VOID.vocabulary, URIRef("https://w3id.org/fazhi/ontology#")))
+    add((dataset, DCTERMS.conformsTo, URIRef(ONTOLOGY_IRI)))
+    add((URIRef(ONTOLOGY_IRI), RDF.type, DCTERMS.Standard))
+    root = download_root(base)
+    for name, content in sorted((files or {}).items()):
+        file_kind = PUBLISHED_FILES[name]
+        distribution = URIRef(f"{base}dataset/distribution/{name}")
+        checksum = URIRef(f"{base}dataset/distribution/{name}/sha256")
+        download = URIRef(root + name)
+        media_type = URIRef(IANA_MEDIA_TYPES + file_kind.media_type)
+        add((dataset, DCAT.distribution, distribution))
+        add((distribution, RDF.type, DCAT.Distribution))
+        add((distribution, DCTERMS.title, Literal(file_kind.title, lang="en")))
+        add((distribution, DCAT.accessURL, download))
+        add((distribution, DCAT.downloadURL, download))
+        add((distribution, DCAT.mediaType, media_type))
+        add((media_type, RDF.type, DCTERMS.MediaType))
+        if file_kind.compression:
+            compression = URIRef(IANA_MEDIA_TYPES + "application/" + file_kind.compression)
+            add((distribution, DCAT.compressFormat, compression))
+            add((compression, RDF.type, DCTERMS.MediaType))
+        add((distribution, DCAT.byteSize, Literal(len(content), datatype=XSD.nonNegativeInteger)))
+        add((distribution, DCTERMS.license, licence))
+        add((distribution, spdx.checksum, checksum))
+        add((checksum, RDF.type, spdx.Checksum))
+        add((checksum, spdx.algorithm, spdx.checksumAlgorithm_sha256))
+        add((checksum, spdx.checksumValue, Literal(_sha256(content), datatype=XSD.hexBinary)))
+        if file_kind.dump:
+            add((dataset, VOID.dataDump, download))
+    if sparql_endpoint:
+        endpoint = URIRef(sparql_endpoint)
+        service = URIRef(f"{base}dataset/service/sparql")
+        add((dataset, VOID.sparqlEndpoint, endpoint))
+        add((service, RDF.type, DCAT.DataService))
+        add((service, DCTERMS.title, Literal("SPARQL endpoint", lang="en")))
+        add((service, DCAT.endpointURL, endpoint))
+        add((service, DCAT.servesDataset, dataset))
+        add((service, DCTERMS.conformsTo, URIRef("https://www.w3.org/TR/sparql11-protocol/")))
+        add((dataset, DCAT.distribution, URIRef(f"{base}dataset/distribution/sparql")))
+        add((URIRef(f"{base}dataset/distribution/sparql"), RDF.type, DCAT.Distribution))
+        add((URIRef(f"{base}dataset/distribution/sparql"), DCAT.accessURL, endpoint))
+        add((URIRef(f"{base}dataset/distribution/sparql"), DCAT.accessService, service))
     counts = {
         "triples": "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }",
         "entities": "SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s ?p ?o FILTER(isIRI(?s)) }",
@@ -252,6 +417,12 @@ def _slug_for(iri: str, base: str) -> str:
     import hashlib
 
     return hashlib.sha256(iri.encode()).hexdigest()[:12]
+
+
+def _sha256(content: bytes) -> str:
+    import hashlib
+
+    return hashlib.sha256(content).hexdigest()
 
 
 def _umask() -> int:

@@ -195,8 +195,12 @@ def test_build_is_byte_identical(tmp_path: Path):
         "context.jsonld",
         "dataset.jsonld",
         "dataset.nt",
+        "dataset.nt.gz",
+        "dataset.trig",
         "dataset.ttl",
         "kg-build.json",
+        "ontology.ttl",
+        "shapes.ttl",
         "void.ttl",
     ]
     for name in names:

@@ -21,6 +21,7 @@ SCHEMES = {
     "unit": FZ.Unit,
     "level": FZ.JurisdictionLevel,
     "status": FZ.CaseStatus,
+    "legislative-event": FZ.LegislativeEventKind,
 }
 MECHANISM_TOPS = {
     "enforcement-justice-linkage",

@@ -500,3 +500,127 @@ def make_figures(source: Any, out_dir: Path, *, topic: str, min_topics: int = 2,
         )
     )
     return result
+
+
+TILE_GRID: dict[str, tuple[int, int]] = {
+    "23": (7, 0),
+    "65": (1, 1),
+    "15": (4, 1),
+    "11": (5, 1),
+    "22": (7, 1),
+    "62": (2, 2),
+    "64": (3, 2),
+    "14": (4, 2),
+    "13": (5, 2),
+    "12": (6, 2),
+    "21": (7, 2),
+    "63": (1, 3),
+    "61": (3, 3),
+    "41": (4, 3),
+    "37": (5, 3),
+    "54": (0, 4),
+    "51": (2, 4),
+    "50": (3, 4),
+    "42": (4, 4),
+    "34": (5, 4),
+    "32": (6, 4),
+    "31": (7, 4),
+    "52": (3, 5),
+    "43": (4, 5),
+    "36": (5, 5),
+    "33": (6, 5),
+    "53": (2, 6),
+    "45": (3, 6),
+    "44": (4, 6),
+    "35": (5, 6),
+    "46": (4, 7),
+}
+"""Tile-grid positions (column, row from the top) of the 31 provinces by their 2-digit codes: one square each,
+placed roughly where the province lies. A tile grid needs no boundary data."""
+
+
+def _short(name: str) -> str:
+    from .sparql import short_name
+
+    return short_name(name)
+
+
+def plot_tile_map(rows: Sequence[Any], path: Path, *, title: str, font: str | None = None) -> Path:
+    """The 31 provinces as tiles coloured by the year the province adopted; where only its cities or counties
+    did, the tile is hatched and names that year in brackets; grey where nothing in the province did."""
+    _matplotlib()
+    from matplotlib import colormaps, colors
+    from matplotlib.cm import ScalarMappable
+    from matplotlib.figure import Figure
+    from matplotlib.patches import Rectangle
+
+    years = [r.own for r in rows if r.own is not None] + [r.anywhere for r in rows if r.anywhere is not None]
+    low, high = (min(years), max(years)) if years else (2000, 2001)
+    norm = colors.Normalize(vmin=low, vmax=max(high, low + 1))
+    cmap = colormaps["viridis_r"]
+    with _style(font):
+        figure = Figure(figsize=(8.5, 8))
+        ax = figure.add_subplot()
+        for row in rows:
+            position = TILE_GRID.get(row.code[:2])
+            if position is None:
+                continue
+            x, y = position[0], -position[1]
+            year = row.own if row.own is not None else row.anywhere
+            face = "#d9d9d9" if year is None else cmap(norm(year))
+            hatch = "///" if row.own is None and row.anywhere is not None else None
+            ax.add_patch(
+                Rectangle((x, y), 0.94, 0.94, facecolor=face, edgecolor="white", hatch=hatch, lw=1.5)
+            )
+            dark = year is not None and norm(year) > 0.45
+            text = "—" if year is None else (str(row.own) if row.own is not None else f"({row.anywhere})")
+            colour = "white" if dark else "black"
+            ax.text(x + 0.47, y + 0.58, _short(row.name), ha="center", va="center", fontsize=10, color=colour)
+            ax.text(x + 0.47, y + 0.28, text, ha="center", va="center", fontsize=8, color=colour)
+        ax.set_xlim(-0.2, 8.2)
+        ax.set_ylim(-7.2, 1.1)
+        ax.set_aspect("equal")
+        ax.axis("off")
+        scale = figure.colorbar(
+            ScalarMappable(norm=norm, cmap=cmap),
+            ax=ax,
+            orientation="horizontal",
+            fraction=0.04,
+            pad=0.02,
+        )
+        scale.set_label("采纳年份 year of adoption（括号、斜线：仅市县采纳 brackets, hatched: cities only）")
+        ax.set_title(title)
+        return _save(figure, path)
+
+
+LEVEL_NAMES = {
+    "country": "全国 national",
+    "province": "省级 provinces",
+    "prefecture": "设区的市、自治州 cities",
+    "county": "县级 counties",
+}
+
+
+def plot_adoption_curve(
+    counts: dict[str, list[tuple[int, int]]], path: Path, *, title: str, font: str | None = None
+) -> Path:
+    """Cumulative adopters per year, one line per level (national, provinces, cities, counties)."""
+    _matplotlib()
+    from matplotlib.figure import Figure
+
+    with _style(font):
+        figure = Figure(figsize=(8, 4.5))
+        ax = figure.add_subplot()
+        for level in ("country", "province", "prefecture", "county"):
+            series = counts.get(level)
+            if not series:
+                continue
+            ax.step(
+                [y for y, _ in series], [n for _, n in series], where="post", label=LEVEL_NAMES[level], lw=2
+            )
+        ax.set_xlabel("年份 year")
+        ax.set_ylabel("累计采纳地区数 cumulative adopters")
+        ax.grid(alpha=0.3)
+        ax.legend(loc="upper left")
+        ax.set_title(title)
+        return _save(figure, path)

@@ -18,6 +18,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "stats": ("kg.cli.query:stats_command", "Statistics of the dataset: sizes, regions, completeness."),
     "query": ("kg.cli.query:query_command", "Run a SPARQL query or a named research question."),
     "export": ("kg.cli.build:export_command", "Convert the dataset, or any RDF files, to one serialisation."),
+    "publish": ("kg.cli.build:publish_command", "Make the static website of the dataset (no server code)."),
     "import": ("kg.cli.imports:import_group", "Import reference data (divisions, legislation) into data/."),
     "analyze": ("kg.cli.analyze:analyze", "Network analysis: similarity, centrality, paths, diffusion."),
     "extract": ("kg.cli.extract:extract_command", "Draft case files from the plain text of a notice."),

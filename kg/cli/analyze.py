@@ -491,3 +491,115 @@ def plot_command(out_dir: Path, topic: str, min_topics: int, top: int, **options
         click.echo(f"warning: {warning}", err=True)
     for path in figures.paths:
         click.echo(f"wrote {path}", err=True)
+
+
+def _policy(store: Any, topic: str | None, mechanism: str | None) -> tuple[Any, set[str], str]:
+    """The adoption table, the topics of the policy (one topic, or a mechanism's linked topics), its name."""
+    from ..analysis.diffusion import find_topic, read_adoptions
+    from ..analysis.eventhistory import mechanism_topics
+
+    if (topic is None) == (mechanism is None):
+        raise click.UsageError("give either --topic or --mechanism")
+    table = read_adoptions(store)
+    if topic is not None:
+        chosen = find_topic(table, topic)
+        return table, {chosen}, table.label(chosen)
+    assert mechanism is not None
+    return table, mechanism_topics(store, mechanism), mechanism
+
+
+@analyze.command("event-history")
+@click.option("--topic", default=None, help="A regulation topic, by label (优化营商环境条例) or IRI.")
+@click.option(
+    "--mechanism", default=None, help="A mechanism, by label (优化营商环境) or IRI: its linked topics."
+)
+@click.option(
+    "--level",
+    "levels",
+    type=click.Choice(("province", "prefecture", "county")),
+    multiple=True,
+    default=("province", "prefecture"),
+    show_default=True,
+    help="Levels of the population at risk (repeatable).",
+)
+@click.option("--start", type=int, default=None, help="First year (default: the first adoption anywhere).")
+@click.option("--end", type=int, default=None, help="Last year (default: the last adoption anywhere).")
+@click.option(
+    "-o", "--output", type=click.Path(path_type=Path, dir_okay=False), default=None, help="CSV file to write."
+)
+@data_options
+def event_history_command(
+    topic: str | None,
+    mechanism: str | None,
+    levels: tuple[str, ...],
+    start: int | None,
+    end: int | None,
+    output: Path | None,
+    **options: Any,
+) -> None:
+    """The event-history table for R or Stata: one row per jurisdiction and year until it adopts, with the
+    adoption indicator, the year, the level and the province (CSV).
+
+    \b
+    Example:
+      kg analyze event-history --topic 优化营商环境条例 -o business.csv
+      kg analyze event-history --mechanism 社会信用 --level province
+    """
+    from ..analysis.eventhistory import LEVELS, event_history, history_csv, places
+
+    store = _store(options)
+    table, topics, _name = _policy(store, topic, mechanism)
+    everywhere = places(store, LEVELS)
+    names = {p.code: p.name for p in everywhere if p.level == "province"}
+    population = [p for p in everywhere if p.level in levels]
+    rows = event_history(table, topics, population, start=start, end=end, province_names=names)
+    write_output(history_csv(rows), output)
+    if output is not None:
+        adopted = sum(r.adopted for r in rows)
+        click.echo(f"wrote {output}: {len(rows)} jurisdiction-years, {adopted} adoptions", err=True)
+
+
+@analyze.command("map")
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    required=True,
+    help="Folder for the PNG files.",
+)
+@click.option("--topic", default=None, help="A regulation topic, by label or IRI.")
+@click.option("--mechanism", default=None, help="A mechanism, by label or IRI: its linked topics.")
+@data_options
+@reads_system_files
+def map_command(out_dir: Path, topic: str | None, mechanism: str | None, **options: Any) -> None:
+    """Draw a policy's adoption across the country: a tile-grid map of the 31 provinces coloured by adoption
+    year (adoption-map.png) and the cumulative adoption curve per level (adoption-curve.png).
+
+    \b
+    Example:
+      kg analyze map --topic 优化营商环境条例 --out docs/figures
+    """
+    from ..analysis.diffusion import hierarchy_from_store
+    from ..analysis.eventhistory import cumulative_by_level, places, province_adoptions
+    from ..analysis.plots import FONT_HINT, cjk_font, plot_adoption_curve, plot_tile_map
+
+    store = _store(options)
+    table, topics, name = _policy(store, topic, mechanism)
+    font = cjk_font()
+    if font is None:
+        click.echo(f"warning: {FONT_HINT}", err=True)
+    rows = province_adoptions(table, topics, places(store, ("province",)))
+    title = f"《{name}》" if topic else name
+    written = [
+        plot_tile_map(
+            rows, out_dir / "adoption-map.png", title=f"{title} 各省采纳 adoption by province", font=font
+        ),
+        plot_adoption_curve(
+            cumulative_by_level(table, topics, hierarchy_from_store(store).level),
+            out_dir / "adoption-curve.png",
+            title=f"{title} 累计采纳 cumulative adoption",
+            font=font,
+        ),
+    ]
+    for path in written:
+        click.echo(f"wrote {path}", err=True)

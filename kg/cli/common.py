@@ -127,7 +127,7 @@ def _safety_options(function: F) -> F:
         "--max-bytes",
         type=click.IntRange(min=1),
         default=None,
-        help="Largest input file accepted, in bytes (default 64 MiB).",
+        help="Largest input file accepted, in bytes (default 256 MiB).",
     )(function)
     function = click.option(
         "--timeout",
@@ -187,10 +187,14 @@ class DataSource:
             (*more, *self.files), self.dist_dir, allow_network=self.allow_network, max_bytes=self.max_bytes
         )
 
-    def store(self) -> pyoxigraph.Store:
-        """The data in a fast query store."""
+    def store(self, *, ontology: bool = False) -> pyoxigraph.Store:
+        """The data in a fast query store; with ``ontology``, the ontology beside it."""
         return load_store(
-            self.files, self.dist_dir, allow_network=self.allow_network, max_bytes=self.max_bytes
+            self.files,
+            self.dist_dir,
+            allow_network=self.allow_network,
+            max_bytes=self.max_bytes,
+            ontology=ontology,
         )
 
 
@@ -389,14 +393,33 @@ def load_graph(
         return read_rdf_files(files, allow_network=allow_network, max_bytes=max_bytes or DEFAULT_MAX_BYTES)
 
 
+def beside_data(files: list[Path], *, ontology: bool) -> list[Path]:
+    """The files to load: the data, plus the shipped ontology when ``ontology`` is set.
+
+    With the ontology beside the data, class and property hierarchies answer queries:
+    ``?x a/rdfs:subClassOf* fz:Actor`` finds institutions and platforms, ``prov:Activity`` finds measures.
+    The SKOS vocabularies are part of the dataset already.
+    """
+    if not ontology:
+        return files
+    from ..resources import ontology_file
+
+    return [*files, ontology_file()]
+
+
 def load_store(
-    data_files: tuple[Path, ...], dist_dir: Path, *, allow_network: bool = False, max_bytes: int | None = None
+    data_files: tuple[Path, ...],
+    dist_dir: Path,
+    *,
+    allow_network: bool = False,
+    max_bytes: int | None = None,
+    ontology: bool = False,
 ) -> pyoxigraph.Store:
-    """The data a command reads, in a fast query store."""
+    """The data a command reads, in a fast query store (with the ontology beside it when ``ontology``)."""
     from ..loading import DEFAULT_MAX_BYTES, InputBudget, read_quads
     from ..store import from_quads
 
-    files = dataset_files(data_files, dist_dir)
+    files = beside_data(dataset_files(data_files, dist_dir), ontology=ontology)
     budget = InputBudget(max_bytes or DEFAULT_MAX_BYTES)
     with progress("loading the data"):
         quads = []

@@ -14,7 +14,7 @@ def import_group() -> None:
     \b
     Example:
       kg import divisions ../shared/data/divisions
-      kg import lawrefbook ../shared/data/lawrefbook/*.sqlite3
+      kg import legislation ../shared/data/lawrefbook/*.sqlite3 ../shared/data/flk-local/*.jsonl.gz
     """
 
 
@@ -42,25 +42,52 @@ def divisions_command(source: Path, out: Path | None) -> None:
     )
 
 
-@import_group.command("lawrefbook")
-@click.argument("sources", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option(
+def _import_legislation(sources: tuple[Path, ...], out_dir: Path | None) -> None:
+    from ..divisions import jurisdiction_table
+    from ..legislation import import_legislation
+    from ..resources import data_dir
+
+    report = import_legislation(list(sources), out_dir or data_dir() / "reference", jurisdiction_table())
+    click.echo(report.to_text())
+
+
+_OUT = click.option(
     "--out",
     "out_dir",
     type=click.Path(path_type=Path, file_okay=False),
     default=None,
-    help="Folder to write the legislation table to (default: data/reference/).",
+    help="Folder to write the legislation tables to (default: data/reference/).",
 )
-def lawrefbook_command(sources: tuple[Path, ...], out_dir: Path | None) -> None:
-    """Import legislation metadata from LawRefBook SQLite files (facts only: titles, levels, dates).
+
+
+@import_group.command("legislation")
+@click.argument("sources", nargs=-1, required=True, type=click.Path(path_type=Path))
+@_OUT
+def legislation_command(sources: tuple[Path, ...], out_dir: Path | None) -> None:
+    """Import legislation facts from every source at once (titles, places, dates, histories; no law text).
+
+    Sources: LawRefBook SQLite files (.sqlite3) and the national database's local documents (.jsonl.gz).
+    Writes legislation.tsv.gz (one row per source record) and legislation-events.tsv.gz (history events).
 
     \b
     Example:
-      kg import lawrefbook ../shared/data/lawrefbook/*.sqlite3
+      kg import legislation ../shared/data/lawrefbook/*.sqlite3 \
+        ../shared/data/flk-local/local-regulations.jsonl.gz
     """
-    from ..divisions import jurisdiction_table
-    from ..legislation import import_lawrefbook
-    from ..resources import data_dir
+    _import_legislation(sources, out_dir)
 
-    report = import_lawrefbook(list(sources), out_dir or data_dir() / "reference", jurisdiction_table())
-    click.echo(report.to_text() if hasattr(report, "to_text") else str(report))
+
+@import_group.command("lawrefbook")
+@click.argument("sources", nargs=-1, required=True, type=click.Path(path_type=Path))
+@_OUT
+def lawrefbook_command(sources: tuple[Path, ...], out_dir: Path | None) -> None:
+    """The same import as `kg import legislation` (its former name).
+
+    Give every source: the import rewrites the tables.
+
+    \b
+    Example:
+      kg import lawrefbook ../shared/data/lawrefbook/*.sqlite3 \
+        ../shared/data/flk-local/local-regulations.jsonl.gz
+    """
+    _import_legislation(sources, out_dir)

@@ -35,6 +35,13 @@ from .common import DataSource, data_options, format_option, output_option, writ
     metavar="NAME=VALUE",
     help="A parameter of a named query, e.g. -p case=2022-jilin; -p topic=* leaves it unbound (repeatable).",
 )
+@click.option(
+    "--ontology/--no-ontology",
+    "with_ontology",
+    default=True,
+    show_default=True,
+    help="Load the fazhi ontology beside the data, so subclass and subproperty paths answer.",
+)
 @format_option(
     ("table", "csv", "tsv", "json", "turtle", "nt", "jsonld"),
     default="table",
@@ -51,6 +58,7 @@ def query_command(
     list_queries: bool,
     describe: str | None,
     params: tuple[str, ...],
+    with_ontology: bool,
     fmt: str,
     output: Path | None,
     source: DataSource,
@@ -60,6 +68,8 @@ def query_command(
     Queries never reach the network: SERVICE and FROM are refused unless --allow-network is given; LOAD and
     every other update are always refused. Table cells print IRIs so that they paste back into a query: a
     prefixed name where one is valid (case:2022-jilin), else the full <IRI>.
+    The ontology is loaded beside the data, so '?x a/rdfs:subClassOf* fz:Actor' finds institutions and
+    platforms; --no-ontology queries the data alone.
 
     \b
     Example:
@@ -68,6 +78,7 @@ def query_command(
       kg query --name rq03-case-measures -p case=2022-jilin
       kg query 'SELECT ?case WHERE { ?case a fz:Case }' --format csv
       kg query 'DESCRIBE case:2022-jilin' --format turtle
+      kg query 'SELECT ?x WHERE { ?x a/rdfs:subClassOf* fz:Actor }'
     """
     from .. import query as queries
     from .. import querydoc
@@ -93,7 +104,7 @@ def query_command(
         origin = query if query and text != query else "query"
     with _named_errors(origin):
         queries.check(text, allow_network=source.allow_network)
-    store = source.store()
+    store = source.store(ontology=with_ontology)
     with _named_errors(origin):
         if name is not None:
             result = run_with_timeout(
