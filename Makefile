@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint bench figures fonts browser site clean
+.PHONY: demo test lint bench bench-1m serve figures fonts browser site clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -27,7 +27,15 @@ lint: $(STAMP)
 	$(BIN)/mypy
 
 bench: $(STAMP)
-	$(BIN)/python bench/run.py
+	$(BIN)/python bench/run.py --sizes bundled,100k
+
+# About 1M triples as well: long (tens of minutes), kept out of CI.
+bench-1m: $(STAMP)
+	$(BIN)/python bench/run.py --sizes bundled,100k,1m
+
+# Oxigraph's SPARQL server on the built dataset, read-only, on http://127.0.0.1:7878/query (Ctrl-C stops it).
+serve: $(STAMP)
+	$(BIN)/kg serve
 
 figures: $(STAMP) fonts
 	$(BIN)/kg analyze plot --out docs/figures
@@ -55,4 +63,4 @@ browser:
 	else echo "hint: install the Debian packages chromium nginx-light apache2-bin for the browser and web-server tests"; fi
 
 clean:
-	rm -rf dist site test-output bench/out .pytest_cache .ruff_cache
+	rm -rf dist dist.store site test-output bench/out .pytest_cache .ruff_cache

@@ -239,6 +239,8 @@ def build(
     sparql_endpoint: str | None = None,
 ) -> BuildSummary:
     """Build and publish the dataset and its metadata into ``out_dir`` (see :func:`kg.publish.dataset_files`).
+    Beside ``out_dir`` it writes the bulk-loaded query store (``dist.store``, see :func:`kg.store.store_path`)
+    that read commands open instead of parsing the files.
 
     All or nothing: the outputs are written into a staging folder beside ``out_dir`` that replaces it in
     one step (:func:`kg.publish.staged_folder`); write further outputs into that staging folder.
@@ -274,6 +276,7 @@ def build(
     )
     with staged_folder(out_dir) as staging:
         write_files(staging, files)
+    stores.write_store(out_dir, quads, source=out_dir / "dataset.nt")
     cases = int(next(iter(select(store, CASE_COUNT)))["n"].value)
     return BuildSummary(
         cases=cases,

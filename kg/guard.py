@@ -67,6 +67,7 @@ class _State:
 
     depth: int = 0
     allow_network: bool = False
+    allow_loopback: bool = False
     readable: tuple[str, ...] | None = None
     refusals: list[str] = field(default_factory=list)
 
@@ -94,13 +95,16 @@ def sandbox_policy() -> Policy:
     """What the kernel confinement of a worker forked now must enforce: the guard's current rules.
 
     Outside a :func:`guarded` block no network is allowed either (kg never reaches out unless asked) and
-    reads are not limited.
+    reads are not limited. A block that allows loopback connections (a local SPARQL endpoint) gets no kernel
+    network confinement, which cannot tell loopback from other hosts; the audit hook then refuses the rest.
     """
     from .sandbox import Policy
 
     if _state.depth == 0:
         return Policy(allow_network=False, readable=None)
-    return Policy(allow_network=_state.allow_network, readable=_state.readable)
+    # A loopback endpoint needs sockets in the worker; the audit hook still limits them to loopback.
+    allow = _state.allow_network or _state.allow_loopback
+    return Policy(allow_network=allow, readable=_state.readable)
 
 
 def refusals() -> list[str]:
@@ -109,15 +113,23 @@ def refusals() -> list[str]:
 
 
 @contextmanager
-def guarded(*, allow_network: bool = False, readable: Iterable[Path | str] | None = None) -> Iterator[None]:
+def guarded(
+    *,
+    allow_network: bool = False,
+    readable: Iterable[Path | str] | None = None,
+    allow_loopback: bool = False,
+) -> Iterator[None]:
     """Refuse network access (unless ``allow_network``) and device reads inside the block.
+
+    :param allow_loopback: permit connections to this machine's loopback addresses (a local SPARQL server).
 
     :param readable: when given, Python-level ``open`` calls for reading are refused outside these files and
         folders, the Python installation and the shipped resources: no file access beyond the named inputs.
     """
     install()
-    saved = (_state.allow_network, _state.readable)
+    saved = (_state.allow_network, _state.readable, _state.allow_loopback)
     _state.allow_network = allow_network if _state.depth == 0 else (_state.allow_network and allow_network)
+    _state.allow_loopback = allow_loopback and (_state.depth == 0 or _state.allow_loopback)
     if readable is not None:
         _state.readable = _roots(readable)
     _state.depth += 1
@@ -125,7 +137,7 @@ def guarded(*, allow_network: bool = False, readable: Iterable[Path | str] | Non
         yield
     finally:
         _state.depth -= 1
-        _state.allow_network, _state.readable = saved
+        _state.allow_network, _state.readable, _state.allow_loopback = saved
 
 
 def _roots(readable: Iterable[Path | str]) -> tuple[str, ...]:
@@ -148,7 +160,7 @@ def _hook(event: str, args: tuple[Any, ...]) -> None:
     if _state.depth == 0:
         return
     if event in NETWORK_EVENTS:
-        if not _state.allow_network:
+        if not _state.allow_network and not (_state.allow_loopback and _to_loopback(event, args)):
             _refuse(
                 f"network access refused ({event} {_describe(args)}); kg makes no network calls unless "
                 f"you pass --allow-network"
@@ -156,6 +168,28 @@ def _hook(event: str, args: tuple[Any, ...]) -> None:
         return
     if event == "open":
         _check_open(args)
+
+
+def _to_loopback(event: str, args: tuple[Any, ...]) -> bool:
+    """True when a connection or name lookup goes to a loopback address (or ``localhost``)."""
+    import ipaddress
+
+    if event == "socket.connect" and len(args) > 1 and isinstance(args[1], tuple) and args[1]:
+        host = args[1][0]
+    elif event == "socket.getaddrinfo" and args:
+        host = args[0]
+    elif event == "http.client.connect" and len(args) > 1:
+        host = args[1]
+    else:
+        return False
+    if isinstance(host, bytes):
+        host = host.decode("ascii", "replace")
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(str(host)).is_loopback
+    except ValueError:
+        return False
 
 
 def _describe(args: tuple[Any, ...]) -> str:

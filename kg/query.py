@@ -355,7 +355,8 @@ def run(
     allow_network: bool = False,
     timeout: float | None = None,
 ) -> QueryResult:
-    """Check ``query`` with the guard and run it on a pyoxigraph ``Store`` or an rdflib ``Graph``.
+    """Check ``query`` with the guard and run it on a pyoxigraph ``Store``, an rdflib ``Graph`` or a remote
+    :class:`kg.endpoint.Endpoint`.
 
     >>> from kg.store import from_graph
     >>> import rdflib
@@ -381,14 +382,33 @@ def run(
             f"cannot bind ?{hidden[0]}: a SELECT can bind only variables it returns (pyoxigraph's rule, "
             f"kept on both engines); add ?{hidden[0]} to the SELECT clause"
         )
-    engine = _run_oxigraph if _is_store(source) else _run_rdflib
+    engine = _engine(source)
 
     def work() -> QueryResult:
         return _tidy(engine(source, checked, bound), checked)
 
+    if _is_endpoint(source):
+        return work()  # the client keeps its own deadline, and needs the network a confined worker lacks
     if allow_network or provably_offline(checked):
         return _within(timeout, work)
     return _confined(timeout, work)
+
+
+def _is_endpoint(source: Any) -> bool:
+    from .endpoint import Endpoint
+
+    return isinstance(source, Endpoint)
+
+
+def _engine(source: Any) -> Callable[[Any, CheckedQuery, dict[str, Identifier]], QueryResult]:
+    """The engine for a source: pyoxigraph for a store, the SPARQL protocol for an endpoint, else rdflib."""
+    from .endpoint import Endpoint
+
+    if isinstance(source, Endpoint):
+        from .endpoint import run_query
+
+        return run_query
+    return _run_oxigraph if _is_store(source) else _run_rdflib
 
 
 def _is_store(source: Any) -> bool:

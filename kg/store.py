@@ -24,7 +24,8 @@ not rewrite them either, and an ``xsd:string`` literal becomes rdflib's plain li
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .errors import InputError
@@ -197,3 +198,174 @@ def from_quads(quads: Iterable[pyoxigraph.Quad]) -> pyoxigraph.Store:
     store = pyoxigraph.Store()
     store.bulk_extend(quads)
     return store
+
+
+# --- the persistent store ----------------------------------------------------------------------------------
+
+_MARKER = "kg-store.json"
+"""A file beside the store's own files: written last, so a folder without it is no finished store."""
+
+
+def store_path(out_dir: Path) -> Path:
+    """Where a build's store lives: beside the output folder, ``dist`` → ``dist.store``.
+
+    Not inside it: Oxigraph's files (RocksDB) differ from one load to the next (session ids, timestamps),
+    and the output folder must be byte-identical between builds of the same inputs.
+    """
+    resolved = Path(out_dir).absolute()
+    return resolved.parent / f"{resolved.name}.store"
+
+
+def write_store(out_dir: Path, quads: Sequence[pyoxigraph.Quad], *, source: Path | None = None) -> Path:
+    """Bulk-load ``quads`` into the build's store for ``out_dir`` (see :func:`store_path`); its path.
+
+    ``source`` is the published file the quads were written to: its size and modification time are recorded,
+    so readers can tell a store that no longer matches it. The store is made in a temporary folder beside it
+    and renamed into place; an older store is replaced only once the new one is complete.
+    """
+    return make_store(store_path(out_dir), quads, source=source)
+
+
+def make_store(target: Path, quads: Sequence[pyoxigraph.Quad], *, source: Path | None = None) -> Path:
+    """A new on-disk store at ``target`` holding ``quads``, made aside and renamed into place.
+
+    Beside Oxigraph's files the store keeps the quads as written (:data:`WRITTEN`, a hard link to ``source``
+    when that is the N-Triples file they came from): the commands that need every literal exactly as written
+    (validate, export) read it, since the store itself canonicalises numbers (see the module notes).
+    """
+    import json
+    import shutil
+    import tempfile
+
+    import pyoxigraph
+
+    target = Path(target)
+    if target.exists() and not is_store(target):
+        raise InputError(f"{target}: exists and is not a kg store; choose another folder")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    temp = Path(tempfile.mkdtemp(prefix=f".{target.name}-", dir=target.parent))
+    try:
+        from .publish import _umask
+
+        temp.chmod(0o777 & ~_umask())
+        store = pyoxigraph.Store(str(temp / "data"))
+        store.bulk_extend(quads)
+        store.flush()
+        store.optimize()
+        triples = len(store)
+        del store
+        _keep_written(quads, temp / WRITTEN, source)
+        marker: dict[str, object] = {"format": "oxigraph", "quads": triples}
+        if source is not None:
+            marker["source"] = _fingerprint(source)
+        (temp / _MARKER).write_text(json.dumps(marker) + "\n")
+        old = None
+        if target.exists():
+            old = target.with_name(f".{target.name}-old-{temp.name}")
+            target.rename(old)
+        temp.rename(target)
+        if old is not None:
+            shutil.rmtree(old, ignore_errors=True)
+    except BaseException:
+        shutil.rmtree(temp, ignore_errors=True)
+        raise
+    return target
+
+
+WRITTEN = "dataset.nt"
+"""The N-Triples copy of a store's data with every literal as written."""
+
+
+def _keep_written(quads: Sequence[pyoxigraph.Quad], target: Path, source: Path | None) -> None:
+    import os
+    import shutil
+
+    import pyoxigraph
+
+    if source is not None and source.suffix == ".nt":
+        try:
+            os.link(source, target)
+        except OSError:
+            shutil.copyfile(source, target)
+        return
+    triples = (pyoxigraph.Triple(q.subject, q.predicate, q.object) for q in quads)
+    pyoxigraph.serialize(triples, output=str(target), format=pyoxigraph.RdfFormat.N_TRIPLES)
+
+
+def written(store: Path) -> Path | None:
+    """The store's data as written (N-Triples), or None for a store made without it."""
+    path = Path(store) / WRITTEN
+    return path if path.is_file() else None
+
+
+def _fingerprint(path: Path) -> dict[str, object]:
+    stat = Path(path).stat()
+    return {"path": Path(path).name, "size": stat.st_size, "mtime_ns": stat.st_mtime_ns}
+
+
+def matches(store: Path, source: Path) -> bool:
+    """True when ``store`` was loaded from ``source`` as it is now (same size and modification time)."""
+    import json
+
+    try:
+        marker = json.loads((Path(store) / _MARKER).read_text())
+        return bool(marker.get("source") == _fingerprint(source))
+    except (OSError, ValueError, AttributeError):
+        return False
+
+
+def is_store(path: Path) -> bool:
+    """True when ``path`` is a finished store written by :func:`make_store`."""
+    return (Path(path) / _MARKER).is_file() and (Path(path) / "data").is_dir()
+
+
+def open_store(path: Path) -> pyoxigraph.Store:
+    """The on-disk store at ``path``, opened read-only (several readers may share it).
+
+    :raises InputError: ``path`` is no store made by ``kg build`` or ``kg load``.
+    """
+    import pyoxigraph
+
+    if not is_store(path):
+        raise InputError(
+            f"{path}: not a kg store (make one with 'kg build' or 'kg load FILE… --store {path}')"
+        )
+    try:
+        return pyoxigraph.Store.read_only(str(Path(path) / "data"))
+    except OSError as error:
+        raise InputError(f"{path}: the store cannot be opened: {error}") from None
+
+
+def store_data_dir(path: Path) -> Path:
+    """The folder holding Oxigraph's own files inside a kg store (what ``oxigraph serve`` opens)."""
+    return Path(path) / "data"
+
+
+def load_files(
+    paths: Iterable[Path], target: Path, *, allow_network: bool = False, max_bytes: int | None = None
+) -> int:
+    """A new on-disk store at ``target`` from RDF files in any format (read safely); the number of quads.
+
+    Blank nodes get fresh labels per file, so files loaded together keep theirs apart.
+    """
+    from .loading import DEFAULT_MAX_BYTES, read_quads
+
+    files = list(paths)
+    quads: list[pyoxigraph.Quad] = []
+    for path in files:
+        quads.extend(
+            read_quads(
+                path, allow_network=allow_network, max_bytes=max_bytes or DEFAULT_MAX_BYTES,
+                rename_blank_nodes=len(files) > 1,
+            )
+        )
+    make_store(target, quads)
+    return len(quads)
+
+
+def ntriples_of(store: pyoxigraph.Store) -> bytes:
+    """Every triple of the store's default graph as N-Triples (canonical literals, see the module notes)."""
+    import pyoxigraph
+
+    triples = store.quads_for_pattern(None, None, None, pyoxigraph.DefaultGraph())
+    return pyoxigraph.serialize(triples, format=pyoxigraph.RdfFormat.N_TRIPLES) or b""

@@ -53,7 +53,7 @@ def test_conforming_data_conforms_at_every_level(shapes, ontology):
     assert report.problems == ()
     assert report.conforms
     assert all(report.conforms_at(level) for level in ("violation", "warning", "info"))
-    assert report.to_text() == "0 violations, 0 warnings, 0 infos in 0 focus nodes\n"
+    assert report.to_text() == "0 violations, 0 warnings, 0 infos in 0 focus nodes (engine: pyshacl)\n"
 
 
 def test_case_without_region_names_case_file_and_line(shapes, ontology):
@@ -73,7 +73,7 @@ def test_case_without_region_names_case_file_and_line(shapes, ontology):
         "data/cases/jilin.yaml:1  case 2022-jilin (吉林省以法治方式保护黑土地并推进生态修复…)\n"
         "  Violation  fz:region — a case has exactly one region; found 0 / 每个案例须有且仅有一个地区\n"
         "\n"
-        "1 violation, 0 warnings, 0 infos in 1 focus node\n"
+        "1 violation, 0 warnings, 0 infos in 1 focus node (engine: pyshacl)\n"
     )
 
 
@@ -267,7 +267,9 @@ def test_report_survives_pickling_for_the_forked_worker(shapes, ontology):
 def test_json_has_the_documented_schema(shapes, ontology):
     report = check(messy_graph(), shapes, ontology)
     document = json.loads(report.to_json())
-    assert list(document) == ["schema", "conforms", "counts", "focus_nodes", "notes", "prefixes", "problems"]
+    assert list(document) == [
+        *("schema", "conforms", "counts", "focus_nodes", "notes", "engine", "prefixes", "problems")
+    ]
     assert document["schema"] == JSON_SCHEMA == "fazhi-kg/validation/1"
     assert document["conforms"] is False
     assert document["counts"] == {"violation": 3, "warning": 1, "info": 1}

@@ -27,6 +27,10 @@ OURS_FLOOR = 97
 """Core tests our validation path passed when this test was written (97 of the 98 sht:Validate tests;
 current pyshacl passed 96). Raise it as the validation path improves; never lower it."""
 
+FAST_FLOOR = 96
+"""Core tests our path passed with the fast engine (pyshacl-turbo 0.6.5) when it was added: 96 of 98; it
+misses one result of property/or-datatypes-001, which the pyshacl engine reports. Never lower it."""
+
 Key = tuple[Any, ...]
 Report = tuple[bool, Counter[Key]] | None
 
@@ -124,13 +128,17 @@ def _pyshacl(data: Graph, shapes: Graph) -> Report:
     return _report_of(results)
 
 
-def _ours(data: Graph, shapes: Graph) -> Report:
+def _ours(data: Graph, shapes: Graph, engine: str = "pyshacl") -> Report:
     try:
         from kg.validation import validate
     except ImportError:
         return _pyshacl(data, shapes)
-    report = validate(data, shapes=shapes, ontology=Graph())
+    report = validate(data, shapes=shapes, ontology=Graph(), engine=engine)
     return _report_of(Graph().parse(data=report.to_turtle(), format="turtle"))
+
+
+def _ours_fast(data: Graph, shapes: Graph) -> Report:
+    return _ours(data, shapes, engine="fast")
 
 
 def _outcome(run: Callable[[Graph, Graph], Report], case: Case) -> tuple[bool, str]:
@@ -158,8 +166,19 @@ def _difference(expected: Report, actual: Report) -> str:
     )
 
 
+@pytest.fixture(scope="module", autouse=True)
+def rdflib_defaults() -> Iterator[None]:
+    """Regression: the counts fell (97 → 95) when an earlier test had run the CLI in this process, which sets
+    rdflib.NORMALIZE_LITERALS to False for good; the suite is read and run under rdflib's default."""
+    import rdflib
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(rdflib, "NORMALIZE_LITERALS", True)
+        yield
+
+
 @pytest.fixture(scope="module")
-def suite(shared: Path) -> list[Case]:
+def suite(shared: Path, rdflib_defaults: None) -> list[Case]:
     manifest = shared / "data" / "w3c-shacl-test-suite" / "tests" / "core" / "manifest.ttl"
     if not manifest.is_file():
         pytest.skip(f"the W3C SHACL test suite is not at {manifest}")
@@ -170,12 +189,23 @@ def suite(shared: Path) -> list[Case]:
 def test_w3c_shacl_core_suite(suite: list[Case], capsys: pytest.CaptureFixture[str]) -> None:
     ours = {case.name: _outcome(_ours, case) for case in suite}
     theirs = {case.name: _outcome(_pyshacl, case) for case in suite}
+    fast = {case.name: _outcome(_ours_fast, case) for case in suite}
     ours_passed = sum(passed for passed, _ in ours.values())
     theirs_passed = sum(passed for passed, _ in theirs.values())
+    fast_passed = sum(passed for passed, _ in fast.values())
     lines = [
-        f"W3C SHACL core: {len(suite)} tests; our validation path passed {ours_passed}, "
-        f"pyshacl (current) passed {theirs_passed}"
+        f"W3C SHACL core: {len(suite)} tests; our validation path passed {ours_passed} with the pyshacl "
+        f"engine and {fast_passed} with the fast engine (pyshacl-turbo); plain pyshacl (current) passed "
+        f"{theirs_passed}"
     ]
+    for name in sorted(ours):
+        (ok_ours, why_ours), (ok_fast, why_fast) = ours[name], fast[name]
+        if ok_ours != ok_fast:
+            right = "the pyshacl engine" if ok_ours else "the fast engine"
+            lines.append(
+                f"  engines differ on {name}: the expected report agrees with {right} "
+                f"(pyshacl engine: {why_ours}; fast engine: {why_fast})"
+            )
     for name in sorted(ours):
         (ok_ours, why_ours), (ok_theirs, why_theirs) = ours[name], theirs[name]
         if ok_ours != ok_theirs:
@@ -190,3 +220,4 @@ def test_w3c_shacl_core_suite(suite: list[Case], capsys: pytest.CaptureFixture[s
         print("\n" + "\n".join(lines))
     assert len(suite) >= 95
     assert ours_passed >= OURS_FLOOR, "\n".join(lines)
+    assert fast_passed >= FAST_FLOOR, "\n".join(lines)

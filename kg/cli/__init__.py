@@ -19,6 +19,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "query": ("kg.cli.query:query_command", "Run a SPARQL query or a named research question."),
     "export": ("kg.cli.build:export_command", "Convert the dataset, or any RDF files, to one serialisation."),
     "publish": ("kg.cli.build:publish_command", "Make the static website of the dataset (no server code)."),
+    "load": ("kg.cli.store:load_command", "Make a query store from RDF files (read commands take --store)."),
+    "push": ("kg.cli.store:push_command", "Upload the dataset to a SPARQL server (Graph Store protocol)."),
+    "serve": ("kg.cli.store:serve_command", "Serve the dataset with Oxigraph's SPARQL server (read-only)."),
+    "synth": ("kg.cli.store:synth_command", "Make synthetic cases for benchmarks (never published)."),
     "import": ("kg.cli.imports:import_group", "Import reference data (divisions, legislation) into data/."),
     "analyze": ("kg.cli.analyze:analyze", "Network analysis: similarity, centrality, paths, diffusion."),
     "extract": ("kg.cli.extract:extract_command", "Draft case files from the plain text of a notice."),
@@ -35,6 +39,7 @@ class LazyGroup(click.Group):
     def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
         if name not in COMMANDS:
             return None
+        _configure_rdflib()
         module, _, attribute = COMMANDS[name][0].partition(":")
         command: click.Command = getattr(importlib.import_module(module), attribute)
         return command
@@ -69,8 +74,9 @@ def cli(verbose: bool) -> None:
         click.echo(describe(), err=True)
 
 
-def main(argv: list[str] | None = None) -> Any:
-    """The console entry point; the application (not the library) sets rdflib's globals here."""
+def _configure_rdflib() -> None:
+    """The application (not the library) sets rdflib's globals, once a subcommand is about to run: ``kg
+    --help`` never imports rdflib, which is most of its start-up time."""
     import logging
 
     import rdflib
@@ -78,6 +84,10 @@ def main(argv: list[str] | None = None) -> Any:
     rdflib.NORMALIZE_LITERALS = False
     # rdflib logs a traceback for every ill-typed literal it reads; kg validate reports those plainly instead.
     logging.getLogger("rdflib.term").setLevel(logging.CRITICAL)
+
+
+def main(argv: list[str] | None = None) -> Any:
+    """The console entry point."""
     from .common import run_cli
 
     return run_cli(cli, argv if argv is not None else sys.argv[1:])

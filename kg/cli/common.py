@@ -24,6 +24,8 @@ if TYPE_CHECKING:
     import pyoxigraph
     from rdflib import Graph
 
+    from ..endpoint import Endpoint
+
 F = TypeVar("F", bound=Callable[..., Any])
 
 DEFAULT_DIST = Path("dist")
@@ -127,7 +129,7 @@ def _safety_options(function: F) -> F:
         "--max-bytes",
         type=click.IntRange(min=1),
         default=None,
-        help="Largest input file accepted, in bytes (default 256 MiB).",
+        help="Largest input file (or endpoint answer) accepted, in bytes (default 256 MiB for files).",
     )(function)
     function = click.option(
         "--timeout",
@@ -180,15 +182,70 @@ class DataSource:
     allow_network: bool
     timeout: float
     max_bytes: int | None
+    store_dir: Path | None = None
+    endpoint_url: str | None = None
+
+    @property
+    def worker_timeout(self) -> float | None:
+        """The time limit of the forked worker (:mod:`kg.limits`) that runs local work; none for an endpoint,
+        whose client keeps its own deadline (and needs the network a sandboxed worker lacks)."""
+        return None if self.endpoint_url else self.timeout
 
     def graph(self, *more: Path) -> Graph:
-        """The data as an rdflib graph (``more`` files first, then ``--data``; else the built dataset)."""
-        return load_graph(
-            (*more, *self.files), self.dist_dir, allow_network=self.allow_network, max_bytes=self.max_bytes
-        )
+        """The data as an rdflib graph (``more`` files first, then ``--data``, ``--store``, ``--endpoint``;
+        else the built dataset's N-Triples file, which keeps every literal as written)."""
+        files = (*more, *self.files)
+        if not files and self.store_dir is not None:
+            from ..store import open_store, written
 
-    def store(self, *, ontology: bool = False) -> pyoxigraph.Store:
-        """The data in a fast query store; with ``ontology``, the ontology beside it."""
+            open_store(self.store_dir)  # a clear error when it is no store
+            copy = written(self.store_dir)
+            files = (copy,) if copy else ()
+        if not files and (self.endpoint_url or self.store_dir):
+            from ..query import run
+
+            with progress("reading the data"):
+                return run(self.store(), _EVERYTHING).graph()
+        return load_graph(files, self.dist_dir, allow_network=self.allow_network, max_bytes=self.max_bytes)
+
+    def store(self, *, ontology: bool = False) -> pyoxigraph.Store | Endpoint:
+        """The backend queries run on: the remote endpoint, the store given, an in-memory store of the files
+        given, or else the built dataset's store (built first if missing). With ``ontology`` the ontology goes
+        beside the data in an in-memory store (a persistent store is opened read-only: this costs a parse);
+        an endpoint answers with what the server holds."""
+        from ..store import matches, open_store, store_path, written
+
+        if self.endpoint_url:
+            from ..endpoint import endpoint
+
+            # The ontology cannot be added to a server's data: a server answers with what it holds.
+            # The client gives up before the command's worker is stopped, so the error names the server.
+            return endpoint(
+                self.endpoint_url,
+                allow_network=self.allow_network,
+                read_timeout=max(self.timeout * 0.5, self.timeout - 1.0),
+                max_bytes=self.max_bytes,
+            )
+        if ontology:
+            files = self.files
+            if self.store_dir is not None:
+                open_store(self.store_dir)  # a clear error when it is no store
+                copy = written(self.store_dir)
+                files = (copy,) if copy else ()
+            return load_store(
+                files,
+                self.dist_dir,
+                allow_network=self.allow_network,
+                max_bytes=self.max_bytes,
+                ontology=True,
+            )
+        if self.store_dir is not None:
+            return open_store(self.store_dir)
+        if not self.files:
+            (dataset,) = dataset_files((), self.dist_dir)
+            built = store_path(self.dist_dir)
+            if matches(built, dataset):
+                return open_store(built)
         return load_store(
             self.files,
             self.dist_dir,
@@ -198,11 +255,16 @@ class DataSource:
         )
 
 
+_EVERYTHING = "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }"
+
+
 def data_options(function: F) -> F:
-    """``--data``, ``--dist``, ``--allow-network``, ``--timeout``, ``--max-bytes``, given as ``source``.
+    """``--data``, ``--store``, ``--endpoint`` (at most one of the three), ``--dist``, ``--allow-network``,
+    ``--timeout``, ``--max-bytes``, given as ``source``.
 
     The command receives one :class:`DataSource` argument named ``source``, and runs under
-    :func:`kg.guard.guarded`: no socket, URL open or device read unless ``--allow-network`` is given. It runs
+    :func:`kg.guard.guarded`: no socket, URL open or device read unless ``--allow-network`` is given (a
+    loopback ``--endpoint`` is reached without it, and only that). It runs
     whole in the worker of :func:`kg.limits.run_with_timeout` (``--timeout``, memory limit, kernel sandbox);
     its outputs (through :func:`write_output`) are written here once it succeeded, and an ``-o`` path that
     is not a regular file is refused before any work.
@@ -210,6 +272,7 @@ def data_options(function: F) -> F:
 
     @functools.wraps(function)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
+        from ..endpoint import is_loopback
         from ..guard import guarded
 
         source = DataSource(
@@ -218,14 +281,29 @@ def data_options(function: F) -> F:
             allow_network=kwargs.pop("allow_network"),
             timeout=kwargs.pop("timeout"),
             max_bytes=kwargs.pop("max_bytes"),
+            store_dir=kwargs.pop("store_dir"),
+            endpoint_url=kwargs.pop("endpoint_url"),
         )
+        given = [
+            name
+            for name, value in (
+                ("--data", source.files),
+                ("--store", source.store_dir),
+                ("--endpoint", source.endpoint_url),
+            )
+            if value
+        ]
+        if len(given) > 1:
+            raise click.UsageError(f"give one of {', '.join(given)}: each names the whole data to read")
         output = kwargs.get("output")
         if isinstance(output, Path):
             from ..publish import check_output_file
 
             check_output_file(output)
         readable = None if getattr(function, "reads_system_files", False) else _named_inputs(source, kwargs)
-        with guarded(allow_network=source.allow_network, readable=readable):
+        _note_stale_store(source)
+        loopback = bool(source.endpoint_url) and is_loopback(source.endpoint_url or "")
+        with guarded(allow_network=source.allow_network, readable=readable, allow_loopback=loopback):
             work = functools.partial(
                 run_with_timeout,
                 _deferring,
@@ -258,6 +336,20 @@ def data_options(function: F) -> F:
         help="Folder of the built dataset, built first if missing.",
     )(decorated)
     decorated = click.option(
+        "--endpoint",
+        "endpoint_url",
+        default=None,
+        metavar="URL",
+        help="Query this SPARQL 1.1 endpoint instead (needs --allow-network unless it is on loopback).",
+    )(decorated)
+    decorated = click.option(
+        "--store",
+        "store_dir",
+        type=click.Path(path_type=Path, file_okay=False),
+        default=None,
+        help="Read this store (made by kg build or kg load) instead of the built dataset.",
+    )(decorated)
+    decorated = click.option(
         "--data",
         "data_files",
         multiple=True,
@@ -265,6 +357,20 @@ def data_options(function: F) -> F:
         help="Read these RDF files instead of the built dataset (repeatable).",
     )(decorated)
     return decorated  # type: ignore[return-value]
+
+
+def _note_stale_store(source: DataSource) -> None:
+    """Say (in the parent: a worker's stderr is not shown) when the built store will be passed over."""
+    from ..store import matches, store_path
+
+    if source.files or source.store_dir or source.endpoint_url:
+        return
+    built, dataset = store_path(source.dist_dir), source.dist_dir / "dataset.nt"
+    if built.exists() and dataset.is_file() and not matches(built, dataset):
+        click.echo(
+            f"note: {built} does not match {dataset}; reading the file (kg build renews both)",
+            err=True,
+        )
 
 
 class DatasetMissing(KgError):
@@ -315,8 +421,10 @@ def _named_inputs(source: DataSource, options: dict[str, Any]) -> list[Path]:
     The guard refuses Python-level reads of anything else while the command runs.
     """
     from ..build import source_document_paths
+    from ..store import store_path
 
-    named: list[Path] = [*source.files, source.dist_dir]
+    stores = [source.store_dir] if source.store_dir else [store_path(source.dist_dir)]
+    named: list[Path] = [*source.files, source.dist_dir, *stores]
     # the cited source documents: a missing dataset is built first, checking case spans, and RQ11 checks
     # their checksums against the files
     named.extend(source_document_paths())

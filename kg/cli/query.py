@@ -108,7 +108,12 @@ def query_command(
     with _named_errors(origin):
         if name is not None:
             result = run_with_timeout(
-                queries.run_named, store, name, arguments=arguments, timeout=source.timeout, what=origin
+                queries.run_named,
+                store,
+                name,
+                arguments=arguments,
+                timeout=source.worker_timeout,
+                what=origin,
             )
         else:
             result = run_with_timeout(
@@ -116,7 +121,7 @@ def query_command(
                 store,
                 text,
                 allow_network=source.allow_network,
-                timeout=source.timeout,
+                timeout=source.worker_timeout,
                 what=origin,
             )
     if name == "rq11-provenance":
@@ -176,6 +181,6 @@ def stats_command(
     from ..stats import compute
 
     store = source.store()
-    stats = run_with_timeout(compute, store, timeout=source.timeout, what="statistics")
+    stats = run_with_timeout(compute, store, timeout=source.worker_timeout, what="statistics")
     rendered = {"text": stats.to_text, "json": stats.to_json, "markdown": stats.to_markdown}[fmt]()
     write_output(rendered, output)

@@ -35,12 +35,20 @@ LEVELS = ("violation", "warning", "info")
     show_default=True,
     help="Exit 1 when a problem of this severity or worse is found.",
 )
+@click.option(
+    "--engine",
+    type=click.Choice(["pyshacl", "fast"]),
+    default="pyshacl",
+    show_default=True,
+    help="SHACL engine: pyshacl (the reference) or fast (pyshacl-turbo, same results); the report names it.",
+)
 @data_options
 def validate_command(
     files: tuple[Path, ...],
     shapes_files: tuple[Path, ...],
     fmt: str,
     fail_on: str,
+    engine: str,
     source: DataSource,
 ) -> None:
     """Validate RDF data against the SHACL shapes.
@@ -53,6 +61,7 @@ def validate_command(
     Example:
       kg validate
       kg validate my-data.ttl --format json --fail-on warning
+      kg validate --engine fast
     """
     from ..errors import InputError
     from ..limits import run_with_timeout
@@ -72,6 +81,7 @@ def validate_command(
                 graph,
                 shapes=shapes,
                 allow_network=source.allow_network,
+                engine=engine,
                 timeout=source.timeout,
                 what="validation",
             )
