@@ -38,7 +38,7 @@ import io
 import json
 import re
 import unicodedata
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -50,10 +50,20 @@ if TYPE_CHECKING:
     import rdflib
     from rdflib.term import Identifier, Node
 
-FORMATS = ("table", "csv", "tsv", "json")
-"""The result formats :func:`format_result` writes."""
+FORMATS = ("table", "csv", "tsv", "json", "turtle", "nt", "jsonld")
+"""The result formats :func:`format_result` writes (the last three: CONSTRUCT and DESCRIBE answers only)."""
 
-QUERY_PREFIXES: dict[str, str] = {**PREFIXES, "id": DEFAULT_BASE}
+ID_SCHEMES: tuple[str, ...] = (
+    *("case", "document", "field", "inspection", "institution", "jurisdiction", "level", "mechanism"),
+    *("notice", "status", "topic", "unit"),
+)
+"""IRI schemes under the base whose local names hold no ``/``: each is also a prefix (``case:2022-jilin``)."""
+
+QUERY_PREFIXES: dict[str, str] = {
+    **PREFIXES,
+    "id": DEFAULT_BASE,
+    **{scheme: f"{DEFAULT_BASE}{scheme}/" for scheme in ID_SCHEMES},
+}
 """Prefixes every query may use without declaring them."""
 
 _NETWORK_HINT = "kg makes no network calls by default; pass --allow-network to permit it"
@@ -170,7 +180,7 @@ def _check(query: str, allow_network: bool) -> CheckedQuery:
         raise LimitExceeded("query too deeply nested") from None
     except Exception as error:
         _refuse_update(text)
-        raise QueryError(f"query: syntax error {_place(error)}{_reason(error)}") from None
+        raise QueryError(f"query: syntax error {_place(error)}{_reason(error)}{_slash_hint(text)}") from None
     try:
         prepared: Query = translateQuery(parsed, initNs=QUERY_PREFIXES)
     except RecursionError:
@@ -230,6 +240,19 @@ def _refuse_update(text: str) -> None:
     raise QueryError(
         f"{', '.join(operations)} is refused: this is a SPARQL update, and kg runs read-only queries "
         f"(SELECT, ASK, CONSTRUCT, DESCRIBE)"
+    )
+
+
+def _slash_hint(text: str) -> str:
+    """Point to the usual cause of a syntax error: a prefixed name with ``/`` (not allowed in SPARQL)."""
+    outside_iris = re.sub(r"<[^<>\s]*>|\"[^\"\n]*\"|'[^'\n]*'|#[^\n]*", " ", text)
+    match = re.search(r"(?<![\w<?$])([A-Za-z][\w-]*):([\w.-]*/[\w./-]*)", outside_iris)
+    if not match or match.group(1) not in QUERY_PREFIXES:
+        return ""
+    full = QUERY_PREFIXES[match.group(1)] + match.group(2)
+    return (
+        f" ('{match.group(0)}' is not a valid prefixed name: '/' is not allowed after the colon; "
+        f"write the full IRI <{full}>)"
     )
 
 
@@ -564,13 +587,17 @@ def list_named() -> list[NamedQuery]:
 
 
 def parse_named(text: str, *, path: Path | None = None) -> NamedQuery:
-    """Read a named query's header: ``# name:``, ``# question:`` and any ``# param: var = <default term>``.
+    """Read a named query's header (``# name:``, ``# question:``, ``# param: var``) and its written defaults.
+
+    A parameter's default is written in the query as ``VALUES ?var { term }`` on a line of its own, so the
+    ``.rq`` file answers for its default in any SPARQL engine; ``# param: var = term`` may repeat it (it must
+    then agree).
 
     :raises QueryError: a header line is missing or malformed (the message names the file and line).
     """
     where = str(path) if path else "query"
     values: dict[str, str] = {}
-    parameters: dict[str, Identifier] = {}
+    declared: dict[str, Identifier | None] = {}
     for number, line in enumerate(text.splitlines(), start=1):
         match = re.match(r"#\s*(name|question|param)\s*:\s*(.*?)\s*$", line)
         if not match:
@@ -579,18 +606,62 @@ def parse_named(text: str, *, path: Path | None = None) -> NamedQuery:
         if key != "param":
             values.setdefault(key, value)
             continue
-        declared = re.fullmatch(r"\??([A-Za-z_]\w*)\s*=\s*(.+)", value)
-        if not declared:
+        parameter = re.fullmatch(r"\??([A-Za-z_]\w*)\s*(?:=\s*(.+))?", value)
+        if not parameter:
             raise QueryError(f"{where}:{number}: write a parameter as '# param: var = <default term>'")
-        parameters[declared.group(1)] = _default_term(declared.group(2), f"{where}:{number}")
+        written = parameter.group(2)
+        declared[parameter.group(1)] = _default_term(written, f"{where}:{number}") if written else None
     for key in ("name", "question"):
         if not values.get(key):
             raise QueryError(f"{where}: the header lacks '# {key}: …'; every named query states its {key}")
     if path is not None and values["name"] != path.stem:
         raise QueryError(f"{where}: '# name: {values['name']}' does not match the file name {path.stem!r}")
+    for variable, default in _written_defaults(text, where).items():
+        if variable not in declared:
+            raise QueryError(f"{where}: the line 'VALUES ?{variable} {{…}}' needs '# param: {variable}'")
+        if declared[variable] not in (None, default):
+            raise QueryError(
+                f"{where}: '# param: {variable}' and 'VALUES ?{variable}' give different defaults"
+            )
+        declared[variable] = default
+    parameters: dict[str, Identifier] = {}
+    for variable, term in declared.items():
+        if term is None:
+            raise QueryError(
+                f"{where}: parameter ?{variable} has no default; write 'VALUES ?{variable} {{ … }}'"
+            )
+        parameters[variable] = term
     return NamedQuery(
         name=values["name"], question=values["question"], text=text, parameters=parameters, path=path
     )
+
+
+_VALUES_LINE = re.compile(
+    r"^[ \t]*VALUES[ \t]+\?([A-Za-z_]\w*)[ \t]*\{[ \t]*([^{}\n]+?)[ \t]*\}[ \t]*\n?", re.M
+)
+"""A parameter's default written in the query: ``VALUES ?case { <…> }`` on a line of its own."""
+
+
+def _written_defaults(text: str, where: str) -> dict[str, Identifier]:
+    return {
+        match.group(1): _default_term(match.group(2), f"{where}:{text.count(chr(10), 0, match.start()) + 1}")
+        for match in _VALUES_LINE.finditer(text)
+    }
+
+
+def query_with_arguments(
+    query: NamedQuery, bindings: Mapping[str, Identifier], arguments: Iterable[str]
+) -> tuple[str, dict[str, Identifier]]:
+    """The text and bindings to run ``query`` with: a default written in the text stays there; a parameter
+    given an argument (or ``*``) loses its ``VALUES`` line and is bound through the engine's API instead.
+
+    Only the shipped query's own text is cut, at a ``VALUES`` line; an argument never becomes query text.
+    """
+    given = set(arguments)
+    written = set(_written_defaults(query.text, query.name))
+    text = _VALUES_LINE.sub(lambda m: "" if m.group(1) in given else m.group(0), query.text)
+    bound = {name: term for name, term in bindings.items() if name in given or name not in written}
+    return text, bound
 
 
 def _default_term(text: str, where: str) -> Identifier:
@@ -638,8 +709,12 @@ def run_named(
     for key in resolved:
         node = bindings.get(key)
         if isinstance(node, URIRef) and not _exists(source, node):
-            raise InputError(f"query {query.name}: {key}={resolved[key]!r} names nothing in the data")
-    return run(source, query.text, bindings=bindings, timeout=timeout)
+            found = _by_last_segment(source, query.parameters[key], resolved[key])
+            if found is None:
+                raise InputError(f"query {query.name}: {key}={resolved[key]!r} names nothing in the data")
+            bindings[key] = found
+    text, bindings = query_with_arguments(query, bindings, resolved)
+    return run(source, text, bindings=bindings, timeout=timeout)
 
 
 _BY_LABEL = """SELECT DISTINCT ?node ?text ?kind WHERE {
@@ -662,6 +737,22 @@ def _node_by_label(source: Any, query: str, key: str, default: Identifier, text:
     if len(nodes) > 1:
         raise InputError(f"query {query}: {key}={text!r} is the label of several nodes: {', '.join(nodes)}")
     return URIRef(nodes[0])
+
+
+def _by_last_segment(source: Any, default: Identifier, text: str) -> Identifier | None:
+    """A bare id (``2022-jilin``) for a default deeper than one level (``case/2022-jilin/outcome/1``): the
+    deepest existing node that puts the id at one of the default's levels (``case/2022-jilin``)."""
+    from rdflib import URIRef
+
+    value = text.strip()
+    if not re.fullmatch(r"[\w.-]+", value) or not str(default).startswith(DEFAULT_BASE):
+        return None
+    parts = str(default)[len(DEFAULT_BASE) :].split("/")
+    for depth in range(len(parts) - 2, 0, -1):
+        candidate = URIRef(DEFAULT_BASE + "/".join([*parts[:depth], value]))
+        if _exists(source, candidate):
+            return candidate
+    return None
 
 
 def _exists(source: Any, node: Identifier) -> bool:
@@ -720,20 +811,44 @@ def _argument_term(query: str, key: str, default: Identifier, text: str) -> Iden
 # --- formats -----------------------------------------------------------------------------------------------
 
 
+RDF_FORMATS = {"turtle": "turtle", "nt": "nt", "jsonld": "json-ld"}
+"""Formats for the triples of a CONSTRUCT or DESCRIBE answer, and rdflib's serializer for each."""
+
+
+def _rdf(result: QueryResult, fmt: str) -> str:
+    if result.kind != "graph":
+        raise InputError(
+            f"--format {fmt} writes RDF, which only a CONSTRUCT or DESCRIBE answer is; "
+            f"this is a {result.kind.upper()} answer: use table, csv, tsv or json"
+        )
+    text = result.graph().serialize(format=RDF_FORMATS[fmt])
+    if fmt == "nt":
+        return "".join(sorted(line + "\n" for line in text.splitlines() if line.strip()))
+    return text if text.endswith("\n") else text + "\n"
+
+
 def format_result(result: QueryResult, fmt: str) -> str:
     """The result as text: ``table`` (aligned, for people), ``csv``/``tsv`` (SPARQL 1.1 CSV/TSV results),
-    ``json`` (SPARQL 1.1 Query Results JSON).
+    ``json`` (SPARQL 1.1 Query Results JSON); for CONSTRUCT and DESCRIBE also ``turtle``, ``nt`` (N-Triples,
+    sorted) and ``jsonld``.
 
     :raises InputError: an unknown format.
     """
     writers = {"table": _table, "csv": _csv, "tsv": _tsv, "json": _json}
+    if fmt in RDF_FORMATS:
+        return _rdf(result, fmt)
     if fmt not in writers:
         raise InputError(f"unknown result format {fmt!r}; choose one of {', '.join(FORMATS)}")
     return writers[fmt](result)
 
 
+_LOCAL_NAME = re.compile(r"(?:[\w](?:[\w.-]*[\w-])?)?")
+"""A local name that SPARQL and Turtle read back as written (no ``/``, no ``:``, not ending in ``.``)."""
+
+
 def shorten(term: Any) -> str:
-    """A term for people: prefixed IRI where a known prefix fits, a literal's text, '' for unbound."""
+    """A term for people that pastes back into a query: a valid prefixed name where a known prefix fits,
+    else the full ``<IRI>``; a literal's text; '' for unbound."""
     from rdflib import BNode, URIRef
 
     if term is None:
@@ -749,7 +864,7 @@ def shorten(term: Any) -> str:
             key=lambda item: len(item[1]),
             default=None,
         )
-        if best and re.fullmatch(r"[\w./-]*", value[len(best[1]) :]):
+        if best and _LOCAL_NAME.fullmatch(value[len(best[1]) :]):
             return f"{best[0]}:{value[len(best[1]) :]}"
         return f"<{value}>"
     if isinstance(term, BNode):

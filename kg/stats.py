@@ -5,12 +5,14 @@ replace the in-memory store without touching this module. The queries are consta
 pyoxigraph ``Store`` directly (they are trusted text, so the guard's parsing cost is skipped) or, on an rdflib
 ``Graph``, through :func:`kg.query.run`.
 
-**Entity graph.** A directed graph whose nodes are IRIs and whose edges are the distinct (subject, object)
+**Link graph.** A directed graph whose nodes are IRIs and whose edges are the distinct (subject, object)
 pairs of triples where both are IRIs and the predicate is not ``rdf:type``. Literals, blank nodes and class
 membership are left out, and so is an IRI that appears only with literals. ``density`` is networkx's directed
-density, edges / (nodes × (nodes − 1)); components are weakly connected components.
+density, edges / (nodes × (nodes − 1)); components are weakly connected components. It is not the ``entity``
+graph of ``kg analyze`` (which also leaves out classifications such as schemes and levels, and keys edges by
+predicate), so its counts differ; schema 2 renamed it from "entity graph" to say so.
 
-The JSON form (:meth:`Stats.to_json`) is stable; its schema is ``fazhi-kg/stats/1``, documented in
+The JSON form (:meth:`Stats.to_json`) is stable; its schema is ``fazhi-kg/stats/2``, documented in
 ``docs/queries.md``.
 """
 
@@ -23,7 +25,7 @@ from typing import Any
 
 from .terms import DEFAULT_BASE, PREFIXES
 
-SCHEMA = "fazhi-kg/stats/1"
+SCHEMA = "fazhi-kg/stats/2"
 
 _PROLOGUE = "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in sorted({**PREFIXES, "id": DEFAULT_BASE}.items()))
 
@@ -98,7 +100,7 @@ EDGES = """
 SELECT DISTINCT ?s ?o WHERE { ?s ?p ?o . FILTER (isIRI(?s) && isIRI(?o) && ?p != rdf:type) }
 """
 
-ENTITY_GRAPH_DEFINITION = (
+LINK_GRAPH_DEFINITION = (
     "directed graph of IRIs; an edge for each distinct (subject, object) pair of a triple whose subject and "
     "object are IRIs and whose predicate is not rdf:type; literals and blank nodes excluded"
 )
@@ -139,7 +141,7 @@ class Completeness:
 
 @dataclass(frozen=True)
 class GraphMetrics:
-    """networkx metrics of the entity graph (see the module notes for its definition)."""
+    """networkx metrics of the link graph (see the module notes for its definition)."""
 
     nodes: int
     edges: int
@@ -157,12 +159,12 @@ class Stats:
     properties: dict[str, int]
     regions: list[RegionCounts]
     completeness: Completeness
-    entity_graph: GraphMetrics
+    link_graph: GraphMetrics
 
     def as_dict(self) -> dict[str, Any]:
-        """Plain data in the ``fazhi-kg/stats/1`` schema."""
-        graph = asdict(self.entity_graph)
-        graph["definition"] = ENTITY_GRAPH_DEFINITION
+        """Plain data in the ``fazhi-kg/stats/2`` schema."""
+        graph = asdict(self.link_graph)
+        graph["definition"] = LINK_GRAPH_DEFINITION
         return {
             "schema": SCHEMA,
             "triples": self.triples,
@@ -170,11 +172,11 @@ class Stats:
             "properties": dict(sorted(self.properties.items())),
             "regions": [asdict(region) for region in self.regions],
             "completeness": asdict(self.completeness),
-            "entity_graph": graph,
+            "link_graph": graph,
         }
 
     def to_json(self) -> str:
-        """The statistics as JSON text (schema ``fazhi-kg/stats/1``), deterministic."""
+        """The statistics as JSON text (schema ``fazhi-kg/stats/2``), deterministic."""
         return json.dumps(self.as_dict(), ensure_ascii=False, indent=2) + "\n"
 
     def to_text(self) -> str:
@@ -190,10 +192,10 @@ class Stats:
             lines.append(
                 f"  {kind.replace('_', ' ')}: {_gap_text(getattr(self.completeness, kind)) or '(none)'}"
             )
-        g = self.entity_graph
+        g = self.link_graph
         lines += [
             "",
-            "entity graph:",
+            "link graph:",
             f"  nodes: {g.nodes}",
             f"  edges: {g.edges}",
             f"  density: {g.density:.6f}",
@@ -221,10 +223,10 @@ class Stats:
             f"| {kind.replace('_', ' ')} | {_gap_text(getattr(self.completeness, kind)) or '—'} |"
             for kind in _GAP_KINDS
         ]
-        g = self.entity_graph
+        g = self.link_graph
         out += [
             "",
-            "| entity graph | value |",
+            "| link graph | value |",
             "|---|---:|",
             f"| nodes | {g.nodes} |",
             f"| edges | {g.edges} |",
@@ -354,7 +356,7 @@ def compute(store: Any) -> Stats:
         properties=properties,
         regions=sorted(regions, key=lambda r: r.code),
         completeness=_completeness(_select(store, GAPS)),
-        entity_graph=_graph_metrics([(r["s"], r["o"]) for r in _select(store, EDGES)]),
+        link_graph=_graph_metrics([(r["s"], r["o"]) for r in _select(store, EDGES)]),
     )
 
 

@@ -445,7 +445,7 @@ def test_table_aligns_chinese_text_by_display_width(store: pyoxigraph.Store) -> 
 
 def test_table_shortens_iris_with_known_prefixes(store: pyoxigraph.Store) -> None:
     text = q.format_result(q.run(store, "SELECT ?c ?t WHERE { ?c a ?t FILTER (?t = fz:Case) }"), "table")
-    assert "id:case/2022-beijing" in text and "fz:Case" in text
+    assert "case:2022-beijing" in text and "fz:Case" in text
     assert q.format_result(q.run(store, "SELECT ?x WHERE { FILTER(false) }"), "table").endswith("(no rows)\n")
 
 

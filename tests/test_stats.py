@@ -72,7 +72,7 @@ def test_completeness(stats: kstats.Stats) -> None:
     assert c.cases_without_sources == []
 
 
-def test_entity_graph_counted_by_hand() -> None:
+def test_link_graph_counted_by_hand() -> None:
     g = rdflib.Graph().parse(
         data="""
         @prefix e: <http://example.org/> .
@@ -84,7 +84,7 @@ def test_entity_graph_counted_by_hand() -> None:
         """,
         format="turtle",
     )
-    metrics = kstats.compute(from_graph(g)).entity_graph
+    metrics = kstats.compute(from_graph(g)).link_graph
     # nodes a b c e f; edges a→b (p and q are one pair), b→c, e→f; the blank node and the literal are left out
     assert metrics == kstats.GraphMetrics(
         nodes=5, edges=3, density=0.15, weakly_connected_components=2, largest_component_nodes=3
@@ -98,9 +98,9 @@ def test_same_numbers_from_an_rdflib_graph(stats: kstats.Stats, graph: rdflib.Gr
 def test_json_schema_is_stable(stats: kstats.Stats) -> None:
     document = json.loads(stats.to_json())
     assert list(document) == [
-        "schema", "triples", "classes", "properties", "regions", "completeness", "entity_graph"
+        "schema", "triples", "classes", "properties", "regions", "completeness", "link_graph"
     ]
-    assert document["schema"] == "fazhi-kg/stats/1"
+    assert document["schema"] == "fazhi-kg/stats/2"
     assert document["regions"][1] == {
         "code": "220000", "name_zh": "吉林省", "name_en": "Jilin",
         "cases": 1, "measures": 4, "institutions": 3, "regulations": 1, "outcomes": 2,
@@ -109,7 +109,7 @@ def test_json_schema_is_stable(stats: kstats.Stats) -> None:
         ["regions_without_text", "cases_truncated", "cases_without_measures", "cases_without_outcomes",
          "cases_without_sources"]
     )
-    assert set(document["entity_graph"]) == {
+    assert set(document["link_graph"]) == {
         "nodes", "edges", "density", "weakly_connected_components", "largest_component_nodes", "definition"
     }
     assert stats.to_json() == kstats.compute(from_graph(rdflib.Graph().parse(FIXTURE))).to_json()

@@ -102,10 +102,26 @@ def cjk_font() -> str | None:
 
 @contextmanager
 def _style(font: str | None) -> Iterator[None]:
+    """The figures' style, with matplotlib's findfont fallback notes kept off the terminal.
+
+    A CJK font with one weight makes matplotlib log "findfont: Failed to find font weight bold …" for every
+    bold title; it then draws the regular weight, which is what we want, so the note only confuses users.
+    """
+    import logging
+
     matplotlib = _matplotlib()
     families = [font, "DejaVu Sans"] if font else ["DejaVu Sans"]
-    with matplotlib.rc_context({"font.family": families, "axes.unicode_minus": False, "font.size": 9}):
-        yield
+    logger = logging.getLogger("matplotlib.font_manager")
+
+    def fallback_note(record: logging.LogRecord) -> bool:
+        return not str(record.msg).startswith("findfont:")
+
+    logger.addFilter(fallback_note)
+    try:
+        with matplotlib.rc_context({"font.family": families, "axes.unicode_minus": False, "font.size": 9}):
+            yield
+    finally:
+        logger.removeFilter(fallback_note)
 
 
 def _save(figure: Any, path: Path, *, dpi: int = 110) -> Path:

@@ -199,31 +199,68 @@ def communities_command(
     )
 
 
+VIA_CHOICES = ("mechanism", "institution-kind", "field", "topic", "inspection", "notice", "region")
+"""``--via`` choices: kg.analysis.paths.VIA_KINDS (spelt out so that ``kg --help`` imports nothing heavy)."""
+
+
 @analyze.command("path")
 @click.argument("region_a")
 @click.argument("region_b")
 @click.option("--limit", type=click.IntRange(min=1), default=10, show_default=True, help="How many paths.")
+@click.option(
+    "--max-length",
+    type=click.IntRange(min=2),
+    default=None,
+    help="Every path of at most this many links, shorter first (default: the shortest paths only).",
+)
+@click.option(
+    "--via",
+    "via",
+    multiple=True,
+    type=click.Choice(VIA_CHOICES),
+    help="Kinds of node a path may pass through (repeatable; default: all).",
+)
 @_format_option
 @data_options
-def path_command(region_a: str, region_b: str, limit: int, fmt: str, **options: Any) -> None:
-    """How two regions are related (RQ9): the shortest paths through mechanisms, institution kinds,
-    policy fields and regulation topics, as chains of labels.
+def path_command(
+    region_a: str,
+    region_b: str,
+    limit: int,
+    max_length: int | None,
+    via: tuple[str, ...],
+    fmt: str,
+    **options: Any,
+) -> None:
+    """How two regions are related (RQ9): paths through mechanisms, institution kinds, policy fields,
+    regulation topics, the inspections that inspected them, the notices that reported their cases and
+    other regions, as chains of labels.
 
     \b
     Example:
       kg analyze path 北京 吉林
+      kg analyze path 北京 安徽 --via inspection --via notice
+      kg analyze path 北京 吉林 --max-length 4 --via mechanism
     """
-    from ..analysis.paths import explaining_graph, explaining_paths
+    from ..analysis.paths import VIA_KINDS, explaining_graph, explaining_paths
     from ..analysis.sparql import regions, resolve_region
 
+    kinds = via or VIA_KINDS
     store = _store(options)
     with progress("finding paths"):
         known = regions(store)
         start, end = resolve_region(known, region_a).region, resolve_region(known, region_b).region
-        paths = explaining_paths(explaining_graph(store), start.iri, end.iri, limit=limit)
-    notes = [f"{start.label} ({start.code}) to {end.label} ({end.code})"]
+        paths = explaining_paths(
+            explaining_graph(store, via=kinds),
+            start.iri,
+            end.iri,
+            limit=limit,
+            max_length=max_length,
+            through_regions="region" in kinds,
+        )
+    notes = [f"{start.label} ({start.code}) to {end.label} ({end.code}); via {', '.join(kinds)}"]
     if not paths:
-        notes.append("no path: the two regions share nothing in the dataset, even through other regions")
+        longest = f"of at most {max_length} links " if max_length else ""
+        notes.append(f"no path {longest}through these kinds of node: the two regions share none of them")
     rows = [(i, len(p.steps) - 1, p.chain()) for i, p in enumerate(paths, 1)]
     _show(Table(("path", "length", "chain"), rows, tuple(notes)), fmt)
 

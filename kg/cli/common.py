@@ -141,7 +141,10 @@ def _safety_options(function: F) -> F:
     function = click.option(
         "--allow-network",
         is_flag=True,
-        help="Allow SPARQL SERVICE and FROM (queries and shapes) to reach the network; nothing else fetches.",
+        help=(
+            "Allow SPARQL SERVICE and FROM (queries and shapes) to reach the network; nothing else fetches. "
+            "LOAD and other updates stay refused: queries are read-only."
+        ),
     )(function)
     return function
 
@@ -417,14 +420,14 @@ def _named_inputs(source: DataSource, options: dict[str, Any]) -> list[Path]:
 
     The guard refuses Python-level reads of anything else while the command runs.
     """
+    from ..build import source_document_paths
     from ..store import store_path
 
     stores = [source.store_dir] if source.store_dir else [store_path(source.dist_dir)]
     named: list[Path] = [*source.files, source.dist_dir, *stores]
-    if not source.files and not (source.dist_dir / "dataset.nt").is_file():
-        from ..build import source_document_paths
-
-        named.extend(source_document_paths())  # a missing dataset is built first, checking case spans
+    # the cited source documents: a missing dataset is built first, checking case spans, and RQ11 checks
+    # their checksums against the files
+    named.extend(source_document_paths())
     for value in options.values():
         values = value if isinstance(value, tuple | list) else (value,)
         for item in values:

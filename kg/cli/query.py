@@ -15,7 +15,17 @@ from .common import DataSource, data_options, format_option, output_option, writ
 @click.argument("query", required=False)
 @click.option("--name", "-n", "name", default=None, help="Run a named research question (see --list).")
 @click.option(
-    "--list", "list_queries", is_flag=True, help="List the named queries, one a line: name, question."
+    "--list",
+    "list_queries",
+    is_flag=True,
+    help="List the named queries, one a line: name, [parameters with defaults], question.",
+)
+@click.option(
+    "--describe",
+    "describe",
+    default=None,
+    metavar="NAME",
+    help="Describe a named query: question, parameters and defaults, columns, an example.",
 )
 @click.option(
     "--param",
@@ -33,9 +43,12 @@ from .common import DataSource, data_options, format_option, output_option, writ
     help="Load the fazhi ontology beside the data, so subclass and subproperty paths answer.",
 )
 @format_option(
-    ("table", "csv", "tsv", "json"),
+    ("table", "csv", "tsv", "json", "turtle", "nt", "jsonld"),
     default="table",
-    help="How to print the results (json: SPARQL 1.1 Query Results JSON).",
+    help=(
+        "How to print the results (json: SPARQL 1.1 Query Results JSON; turtle, nt, jsonld: the triples of "
+        "a CONSTRUCT or DESCRIBE answer as RDF)."
+    ),
 )
 @output_option
 @data_options
@@ -43,6 +56,7 @@ def query_command(
     query: str | None,
     name: str | None,
     list_queries: bool,
+    describe: str | None,
     params: tuple[str, ...],
     with_ontology: bool,
     fmt: str,
@@ -51,23 +65,32 @@ def query_command(
 ) -> None:
     """Run a SPARQL query (text or .rq file) or a named research question.
 
-    Queries never reach the network: SERVICE, LOAD and FROM are refused unless --allow-network is given.
+    Queries never reach the network: SERVICE and FROM are refused unless --allow-network is given; LOAD and
+    every other update are always refused. Table cells print IRIs so that they paste back into a query: a
+    prefixed name where one is valid (case:2022-jilin), else the full <IRI>.
     The ontology is loaded beside the data, so '?x a/rdfs:subClassOf* fz:Actor' finds institutions and
     platforms; --no-ontology queries the data alone.
 
     \b
     Example:
       kg query --list
-      kg query --name rq03-case-measures -p case=https://w3id.org/fazhi/id/case/2022-jilin
+      kg query --describe rq03-case-measures
+      kg query --name rq03-case-measures -p case=2022-jilin
       kg query 'SELECT ?case WHERE { ?case a fz:Case }' --format csv
+      kg query 'DESCRIBE case:2022-jilin' --format turtle
       kg query 'SELECT ?x WHERE { ?x a/rdfs:subClassOf* fz:Actor }'
     """
     from .. import query as queries
+    from .. import querydoc
     from ..limits import run_with_timeout
     from ..loading import read_query
 
     if list_queries:
-        write_output("\n".join(f"{q.name}  {q.question}" for q in queries.list_named()) + "\n", output)
+        write_output("\n".join(querydoc.list_line(q) for q in queries.list_named()) + "\n", output)
+        return
+    if describe is not None:
+        with _named_errors(f"query {describe}"):
+            write_output(querydoc.describe(queries.named(describe)), output)
         return
     if (query is None) == (name is None):
         raise click.UsageError("give either a QUERY (text or .rq file) or --name NAME (see kg query --list)")
@@ -101,6 +124,12 @@ def query_command(
                 timeout=source.worker_timeout,
                 what=origin,
             )
+    if name == "rq11-provenance":
+        from ..provenance import check_files
+
+        result = check_files(result)
+    for warning in querydoc.group_concat_warnings(text, result):
+        click.echo(warning, err=True)
     write_output(queries.format_result(result, fmt), output)
 
 
