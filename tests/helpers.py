@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import socket
+import subprocess
+import time
+from collections.abc import Callable
+
 from click.testing import CliRunner
 
 
@@ -60,3 +65,19 @@ class _Entry:
         from kg.cli import main
 
         main(args)
+
+
+def wait_for_port(
+    process: subprocess.Popen[bytes], port: int, what: str, *, log: Callable[[], str] = lambda: ""
+) -> None:
+    """Wait up to 20 s for a server we started to accept loopback connections; fail with its stderr."""
+    deadline = time.monotonic() + 20
+    while True:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            return
+        except OSError:
+            if process.poll() is not None or time.monotonic() > deadline:
+                error = process.stderr.read().decode() if process.stderr else ""
+                raise AssertionError(f"{what} did not start: {error}{log()}") from None
+            time.sleep(0.1)

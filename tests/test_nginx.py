@@ -12,13 +12,13 @@ import os
 import shutil
 import socket
 import subprocess
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pyoxigraph
 import pytest
+from helpers import wait_for_port
 from rdflib import Graph, URIRef
 
 from kg.site import page_of
@@ -72,16 +72,7 @@ http {{
         stderr=subprocess.PIPE,
     )
     try:
-        deadline = time.monotonic() + 20
-        while True:
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=1).close()
-                break
-            except OSError:
-                if process.poll() is not None or time.monotonic() > deadline:
-                    error = process.stderr.read().decode() if process.stderr else ""
-                    raise AssertionError(f"nginx did not start: {error}") from None
-                time.sleep(0.1)
+        wait_for_port(process, port, "nginx")
         yield port
     finally:
         process.terminate()

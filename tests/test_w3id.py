@@ -12,12 +12,12 @@ import shutil
 import socket
 import subprocess
 import tempfile
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pyoxigraph
 import pytest
+from helpers import wait_for_port
 
 from kg.site import page_of
 from kg.terms import DEFAULT_BASE
@@ -83,17 +83,10 @@ DocumentRoot {docroot}
         [binary, "-f", str(work / "httpd.conf"), "-X"], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
     )
     try:
-        deadline = time.monotonic() + 20
-        while True:
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=1).close()
-                break
-            except OSError:
-                if process.poll() is not None or time.monotonic() > deadline:
-                    error = process.stderr.read().decode() if process.stderr else ""
-                    log = (work / "error.log").read_text() if (work / "error.log").is_file() else ""
-                    raise AssertionError(f"Apache did not start: {error} {log}") from None
-                time.sleep(0.1)
+        error_log = work / "error.log"
+        wait_for_port(
+            process, port, "Apache", log=lambda: " " + error_log.read_text() if error_log.is_file() else ""
+        )
         yield port
     finally:
         process.terminate()
