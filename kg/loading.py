@@ -568,9 +568,7 @@ def read_quads(
     try:
         quads = list(pyoxigraph.parse(data, format=fmt.oxigraph(), rename_blank_nodes=rename_blank_nodes))
     except SyntaxError as error:
-        raise RdfSyntaxError(
-            f"{path}:{_syntax_place(error)}: {fmt.label} syntax error: {_syntax_reason(error)}"
-        ) from None
+        raise syntax_error(path, fmt, error) from None
     except RecursionError:
         raise LimitExceeded(f"{path}: input too deeply nested") from None
     except MemoryError as error:
@@ -672,6 +670,48 @@ def read_rdf(
     True
     """
     return quads_to_graph(read_quads(path, format=format, allow_network=allow_network, max_bytes=max_bytes))
+
+
+def read_ntriples(
+    paths: Iterable[Path | str],
+    *,
+    allow_network: bool = False,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+) -> str:
+    """The data of several RDF files as one N-Triples text, for readers that parse it natively (the fast
+    validation engine) and need no rdflib graph.
+
+    One ``.nt`` file is passed on as read (checked as UTF-8 text; its syntax is checked by whoever parses
+    it). Any other input is parsed here, with the same checks and errors as :func:`read_quads`; named graphs
+    merge into the default graph, and the blank nodes of several files are kept apart, as in
+    :func:`read_rdf_files`.
+    """
+    import pyoxigraph
+
+    files = list(paths)
+    if len(files) == 1 and RdfFormat.from_extension(files[0]) is RdfFormat.NTRIPLES:
+        raw = read_bytes(files[0], max_bytes=max_bytes, what="RDF file")
+        if not raw.removeprefix(b"\xef\xbb\xbf").strip():
+            raise InputError(f"{files[0]}: the file is empty; give an RDF file with data")
+        return decode_text(raw, files[0])
+    budget = InputBudget(max_bytes)
+    triples: list[pyoxigraph.Triple] = []
+    for path in files:
+        quads = read_quads(
+            path,
+            allow_network=allow_network,
+            max_bytes=max_bytes,
+            rename_blank_nodes=len(files) > 1,
+            budget=budget,
+        )
+        triples.extend(quad.triple for quad in quads)
+    text = pyoxigraph.serialize(triples, format=pyoxigraph.RdfFormat.N_TRIPLES)
+    return text.decode("utf-8") if text else ""
+
+
+def syntax_error(path: Path | str, fmt: RdfFormat, error: SyntaxError) -> RdfSyntaxError:
+    """The user's error for a parser's ``SyntaxError``: file, line, column and the reason."""
+    return RdfSyntaxError(f"{path}:{_syntax_place(error)}: {fmt.label} syntax error: {_syntax_reason(error)}")
 
 
 def read_rdf_files(

@@ -39,6 +39,7 @@ __all__ = [
     "LEVELS",
     "SEVERITIES",
     "WELL_TYPED_CHECK",
+    "NTriples",
     "Problem",
     "ValidationReport",
     "validate",
@@ -219,8 +220,40 @@ class ValidationReport:
 # --- validate ----------------------------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class NTriples:
+    """RDF data as N-Triples text (see :func:`kg.loading.read_ntriples`): what the fast engine parses itself,
+    natively, without building an rdflib graph; ``source`` names it in syntax errors."""
+
+    text: str
+    source: str = "data"
+
+    @classmethod
+    def from_graph(cls, graph: Graph) -> NTriples:
+        """The triples of an rdflib graph, literals as written."""
+        from .store import _ntriples
+
+        return cls("".join(_ntriples(graph)), "data")
+
+    def graph(self) -> Graph:
+        """The data as an rdflib graph, literals as written (what the reference engine reads)."""
+        from .loading import quads_to_graph
+
+        return quads_to_graph(self._quads())
+
+    def _quads(self) -> Iterable[Any]:
+        import pyoxigraph
+
+        from .loading import RdfFormat, syntax_error
+
+        try:
+            yield from pyoxigraph.parse(self.text.encode("utf-8"), format=pyoxigraph.RdfFormat.N_TRIPLES)
+        except SyntaxError as error:
+            raise syntax_error(self.source, RdfFormat.NTRIPLES, error) from None
+
+
 def validate(
-    data: Graph,
+    data: Graph | NTriples,
     *,
     shapes: Graph | None = None,
     ontology: Graph | None = None,
@@ -230,7 +263,8 @@ def validate(
 ) -> ValidationReport:
     """Validate ``data`` against SHACL ``shapes`` and report every problem with the case file and line.
 
-    :param data: the graph to check; it is not changed.
+    :param data: the graph to check (it is not changed), or N-Triples text: the fast engine reads that without
+        an rdflib graph, which is most of its speed on a large dataset.
     :param shapes: a shapes graph; default: every shipped shapes file merged.
     :param ontology: its ``rdfs:subClassOf`` axioms join the data (in a read-only view, no copy) so that an
         instance of a subclass counts for ``sh:class`` and ``sh:targetClass``; default: the shipped ontology.
@@ -238,8 +272,11 @@ def validate(
         forked worker, see :mod:`kg.limits`).
     :param allow_network: let SPARQL-based constraints use ``FROM``/``SERVICE``/``LOAD``.
     :param engine: ``pyshacl`` (the reference) or ``fast``: pyshacl-turbo, a Rust SHACL engine with pyshacl's
-        API, run on the same graph with the same settings; the tests hold its reports identical to pyshacl's
-        on the dataset, on every shape's examples and on the W3C core suite where pyshacl passes.
+        API, with the same shapes and settings, on the same triples given as N-Triples text (literals as
+        written, no store that would canonicalise them); the report's names, places and the ill-typed check
+        come from one pass of Oxigraph's parser over that text, keeping only what the results need. The tests
+        hold its reports identical to pyshacl's on the dataset, on every shape's examples and on the W3C core
+        suite where pyshacl passes.
     :raises InputError: the shapes are not valid SHACL, or a SPARQL constraint reaches outside the data.
     :raises LimitExceeded: over ``timeout``, or input too deeply nested.
 
@@ -258,19 +295,23 @@ def validate(
     <BLANKLINE>
     1 violation, 0 warnings, 0 infos in 1 focus node (engine: pyshacl)
     """
-    notes: list[str] = []
-    shapes_graph = _without_imports(shapes if shapes is not None else _default_shapes(), "shapes", notes)
-    if (None, OWL.imports, None) in data:
-        notes.append("owl:imports in the data were ignored; nothing is fetched")
-    if not allow_network:
-        _refuse_outside_access(shapes_graph)
-    view = _with_subclass_axioms(data, ontology if ontology is not None else _default_ontology())
     if engine not in ENGINES:
         raise InputError(f"unknown validation engine {engine!r}; choose one of {', '.join(ENGINES)}")
+    notes: list[str] = []
+    shapes_graph = _without_imports(shapes if shapes is not None else _default_shapes(), "shapes", notes)
+    if not allow_network:
+        _refuse_outside_access(shapes_graph)
+    ontology_graph = ontology if ontology is not None else _default_ontology()
 
     def work() -> ValidationReport:
-        results = _run_pyshacl(view, shapes_graph, turbo=engine == "fast")
-        return replace(_report(results, data, shapes_graph, notes), engine=engine)
+        if engine == "fast":
+            text = data if isinstance(data, NTriples) else NTriples.from_graph(data)
+            return replace(_validate_fast(text, shapes_graph, ontology_graph, notes), engine=engine)
+        graph = data.graph() if isinstance(data, NTriples) else data
+        if (None, OWL.imports, None) in graph:
+            notes.append(_IMPORTS_NOTE)
+        results = _run_pyshacl(_with_subclass_axioms(graph, ontology_graph), shapes_graph)
+        return replace(_report(results, graph, shapes_graph, notes), engine=engine)
 
     if timeout is None:
         return work()
@@ -281,6 +322,98 @@ def validate(
 
 ENGINES = ("pyshacl", "fast")
 """The SHACL engines :func:`validate` can run."""
+
+_IMPORTS_NOTE = "owl:imports in the data were ignored; nothing is fetched"
+
+
+def _validate_fast(data: NTriples, shapes: Graph, ontology: Graph, notes: list[str]) -> ValidationReport:
+    """pyshacl-turbo on the N-Triples text plus the ontology's class hierarchy, then the report from one
+    parse of the text that keeps only the statements the results need (see :func:`_report_context`)."""
+    from .store import _ntriples
+
+    axioms = Graph()
+    for triple in ontology.triples((None, RDFS.subClassOf, None)):
+        axioms.add(triple)
+    text = data.text if data.text.endswith("\n") or not data.text else data.text + "\n"
+    try:
+        results = _run_pyshacl(text + "".join(_ntriples(axioms)), shapes, turbo=True)
+    except (InputError, ValueError):  # pyshacl-turbo's parser raises ValueError
+        _check_syntax(data)  # a data syntax error is the user's error to name (file, line, column)
+        raise
+    context, imports = _report_context(data, results)
+    if imports:
+        notes.append(_IMPORTS_NOTE)
+    return _report(results, context, shapes, notes)
+
+
+def _check_syntax(data: NTriples) -> None:
+    for _ in data._quads():
+        pass
+
+
+def _report_context(data: NTriples, results: Graph) -> tuple[Graph, bool]:
+    """What :func:`_report` reads of the data, from one pass over it, and whether it says ``owl:imports``.
+
+    Kept: every statement about or pointing at a focus node or a (non-literal) value of a result, or at the
+    subject of an ill-typed literal (the check of :func:`_ill_typed_literals`, on the literal as written), and
+    the case file and line of the nodes pointing at them. Ill-typed literals found on other subjects cost a
+    second pass.
+    """
+    from .store import to_oxigraph
+
+    nodes = set()
+    for result in results.objects(None, SH.result):
+        for predicate in (SH.focusNode, SH.value):
+            node = results.value(result, predicate)
+            if isinstance(node, URIRef | BNode):
+                nodes.add(to_oxigraph(node))
+    context, ill_typed_subjects, imports = _gather(data, nodes)
+    if not ill_typed_subjects <= nodes:
+        context, _, imports = _gather(data, nodes | ill_typed_subjects)
+    return context, imports
+
+
+def _gather(data: NTriples, nodes: set[Any]) -> tuple[Graph, set[Any], bool]:
+    """One pass of :func:`_report_context`: the context graph, the subjects of ill-typed literals, and
+    whether the data say ``owl:imports``."""
+    import pyoxigraph
+
+    from .loading import quads_to_graph
+
+    origin = {pyoxigraph.NamedNode(str(FZ.caseFile)), pyoxigraph.NamedNode(str(FZ.caseFileLine))}
+    imports = pyoxigraph.NamedNode(str(OWL.imports))
+    special = {*origin, imports}
+    plain = {str(RDF.langString), PREFIXES["xsd"] + "string"}
+    literal_type = pyoxigraph.Literal
+    verdicts: dict[tuple[str, str], bool] = {}
+    ill_typed_subjects = set()
+    kept: list[Any] = []
+    origins: list[Any] = []
+    said_imports = False
+    for quad in data._quads():
+        subject, predicate, value = quad.subject, quad.predicate, quad.object
+        if subject in nodes or value in nodes:
+            kept.append(quad)
+        elif type(value) is literal_type:
+            datatype = value.datatype.value
+            if datatype not in plain:
+                key = (value.value, datatype)
+                verdict = verdicts.get(key)
+                if verdict is None:
+                    verdict = verdicts[key] = _is_ill_typed(
+                        Literal(value.value, datatype=URIRef(datatype), normalize=False)
+                    )
+                if verdict:
+                    kept.append(quad)
+                    ill_typed_subjects.add(subject)
+        if predicate in special:
+            if predicate == imports:
+                said_imports = True
+            else:
+                origins.append(quad)
+    pointing = {quad.subject for quad in kept if quad.object in nodes}
+    kept.extend(quad for quad in origins if quad.subject in pointing or quad.subject in nodes)
+    return quads_to_graph(kept), ill_typed_subjects, said_imports
 
 
 def _with_subclass_axioms(data: Graph, ontology: Graph) -> Graph:
@@ -297,14 +430,17 @@ def _with_subclass_axioms(data: Graph, ontology: Graph) -> Graph:
     return ReadOnlyGraphAggregate([data, axioms])
 
 
-def _run_pyshacl(data: Graph, shapes: Graph, *, turbo: bool = False) -> Graph:
-    """pyshacl (or, with ``turbo``, pyshacl-turbo through the same API) with every optional feature off;
-    its errors become the user's input errors."""
+def _run_pyshacl(data: Graph | str, shapes: Graph, *, turbo: bool = False) -> Graph:
+    """pyshacl (or, with ``turbo``, pyshacl-turbo through the same API, on a graph or N-Triples text) with
+    every optional feature off; its errors become the user's input errors."""
     run: Callable[..., Any]
     refusal: type[Exception]
     if turbo:
         import pyshacl_turbo
+        from pyshacl_turbo.rdf import Input
 
+        if isinstance(data, str):  # parsed natively; blank-node labels kept, as the report reads them
+            data = Input(data, "nt", None, {}, {}, preserve_ids=True)  # type: ignore[assignment]
         run, refusal = pyshacl_turbo.validate, pyshacl_turbo.ReportableRuntimeError
     else:
         import pyshacl

@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from rdflib import Graph
 
     from ..endpoint import Endpoint
+    from ..validation import NTriples
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -207,6 +208,30 @@ class DataSource:
             with progress("reading the data"):
                 return run(self.store(), _EVERYTHING).graph()
         return load_graph(files, self.dist_dir, allow_network=self.allow_network, max_bytes=self.max_bytes)
+
+    def ntriples(self, *more: Path) -> NTriples:
+        """The data as N-Triples text, for the fast validation engine: read as it is written for one ``.nt``
+        file (the built dataset, a store's own copy), converted by Oxigraph's parsers otherwise (an endpoint's
+        data comes through :meth:`graph`)."""
+        from ..validation import NTriples
+
+        files = (*more, *self.files)
+        if not files and self.store_dir is not None:
+            from ..store import open_store, written
+
+            open_store(self.store_dir)  # a clear error when it is no store
+            copy = written(self.store_dir)
+            files = (copy,) if copy else ()
+        if not files and (self.endpoint_url or self.store_dir):
+            return NTriples.from_graph(self.graph())
+        from ..loading import DEFAULT_MAX_BYTES, read_ntriples
+
+        paths = dataset_files(files, self.dist_dir)
+        with progress("reading the data"):
+            text = read_ntriples(
+                paths, allow_network=self.allow_network, max_bytes=self.max_bytes or DEFAULT_MAX_BYTES
+            )
+        return NTriples(text, str(paths[0]) if len(paths) == 1 else "data")
 
     def store(self, *, ontology: bool = False) -> pyoxigraph.Store | Endpoint:
         """The backend queries run on: the remote endpoint, the store given, an in-memory store of the files

@@ -68,7 +68,7 @@ def validate_command(
     from ..loading import DEFAULT_MAX_BYTES, read_rdf_files
     from ..validation import validate
 
-    graph = source.graph(*files)
+    data = source.ntriples(*files) if engine == "fast" else source.graph(*files)
     shapes = None
     if shapes_files:
         shapes = read_rdf_files(
@@ -78,7 +78,7 @@ def validate_command(
         with progress("validating"):
             report = run_with_timeout(
                 validate,
-                graph,
+                data,
                 shapes=shapes,
                 allow_network=source.allow_network,
                 engine=engine,
