@@ -31,6 +31,7 @@ from typing import TYPE_CHECKING, Any
 from .errors import InputError
 
 _BAD_IRI = re.compile(r'[\x00-\x20<>"{}|^`\\]')
+_KEPT_LABEL = re.compile(r"[A-Za-z0-9_]+")
 _LANGUAGE = re.compile(r"^[A-Za-z]{1,8}(-[A-Za-z0-9]{1,8})*$")
 
 if TYPE_CHECKING:
@@ -133,8 +134,10 @@ def to_oxigraph(term: Identifier) -> Any:
     raise InputError(f"not an RDF term: {term!r}")
 
 
-def _ntriples(graph: rdflib.Graph) -> Iterator[str]:
-    """The graph's triples as N-Triples lines; blank nodes are relabelled ``_:b0``, ``_:b1``…"""
+def _ntriples(graph: rdflib.Graph, *, keep_blank_labels: bool = False) -> Iterator[str]:
+    """The graph's triples as N-Triples lines; blank nodes are relabelled ``_:b0``, ``_:b1``… (with
+    ``keep_blank_labels``, those whose label is letters, digits and ``_`` keep it, the others become
+    ``_:kg-b0``…, so that a parser keeping labels gives back the same blank nodes)."""
     from rdflib import BNode, Literal, URIRef
 
     blanks: dict[BNode, str] = {}
@@ -179,7 +182,12 @@ def _ntriples(graph: rdflib.Graph) -> Iterator[str]:
         if isinstance(node, BNode):
             label = blanks.get(node)
             if label is None:
-                label = blanks[node] = f"_:b{len(blanks)}"
+                if keep_blank_labels:
+                    kept = _KEPT_LABEL.fullmatch(node)
+                    label = f"_:{node}" if kept else f"_:kg-b{len(blanks)}"
+                else:
+                    label = f"_:b{len(blanks)}"
+                blanks[node] = label
             return label
         raise InputError(f"not an RDF term: {node!r}")
 

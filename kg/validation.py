@@ -230,10 +230,11 @@ class NTriples:
 
     @classmethod
     def from_graph(cls, graph: Graph) -> NTriples:
-        """The triples of an rdflib graph, literals as written."""
+        """The triples of an rdflib graph, literals as written, blank nodes keeping their labels where they
+        can (so that statements shared with a shapes graph in the same rdflib graph are recognised)."""
         from .store import _ntriples
 
-        return cls("".join(_ntriples(graph)), "data")
+        return cls("".join(_ntriples(graph, keep_blank_labels=True)), "data")
 
     def graph(self) -> Graph:
         """The data as an rdflib graph, literals as written (what the reference engine reads)."""
