@@ -112,6 +112,32 @@ def test_the_report_names_the_engine_that_ran(built: Path) -> None:
 
     code, output = invoke("validate", "--engine", "fast", "--data", str(built / "dataset.nt"))
     assert code == 0 and output.rstrip().endswith("(engine: fast)")
+    code, output = invoke("validate", "--engine", "pyshacl", "--data", str(built / "dataset.nt"))
+    assert code == 0 and output.rstrip().endswith("(engine: pyshacl)")
+
+
+@pytest.mark.parametrize("fmt", ["json", "turtle"])
+def test_kg_validate_runs_the_fast_engine_by_default_giving_the_reference_report(
+    fmt: str, tmp_path: Path
+) -> None:
+    from helpers import invoke
+
+    broken = tmp_path / "cases.ttl"
+    _fixture_graphs()["case-without-region"].serialize(broken, format="turtle")
+    code, fast = invoke("validate", str(broken), "--format", fmt)
+    code_reference, reference = invoke("validate", str(broken), "--format", fmt, "--engine", "pyshacl")
+    assert code == code_reference == 1
+    assert fast.replace('"engine": "fast"', '"engine": "pyshacl"') == reference
+    assert fmt == "turtle" or '"engine": "fast"' in fast
+
+
+def test_kg_validate_names_the_place_of_a_syntax_error_in_n_triples(tmp_path: Path) -> None:
+    from helpers import invoke
+
+    broken = tmp_path / "broken.nt"
+    broken.write_text('<urn:a> <urn:b> <urn:c> .\n<urn:a> <urn:b> "c .\n', encoding="utf-8")
+    code, output = invoke("validate", str(broken))
+    assert code == 2 and "broken.nt:2:" in output and "Traceback" not in output
 
 
 def test_an_unknown_engine_is_refused() -> None:
