@@ -91,11 +91,12 @@ def case_vocabulary(reference: Graph) -> Vocabulary:
     )
 
 
-def _display(path: Path) -> str:
-    """A case file's name in messages and provenance, the same on every machine for the bundled files.
+def _display(path: Path, cases_dir: Path) -> str:
+    """A case file's name in messages and provenance, relative and the same on every machine.
 
     Bundled files are named ``data/cases/…`` wherever kg is installed; others relative to the working folder
-    when they lie below it, else by their path as given.
+    when they lie below it, else relative to the case folder's parent (``cases/x.yaml``), so that a folder
+    built from elsewhere still gives relative, machine-independent names.
     """
     from .resources import data_dir
 
@@ -106,6 +107,9 @@ def _display(path: Path) -> str:
     cwd = Path.cwd().resolve()
     if resolved.is_relative_to(cwd):
         return resolved.relative_to(cwd).as_posix()
+    parent = cases_dir.resolve().parent
+    if resolved.is_relative_to(parent):
+        return resolved.relative_to(parent).as_posix()
     return str(path)
 
 
@@ -127,7 +131,7 @@ def read_cases(cases_dir: Path, vocabulary: Vocabulary) -> list[Case]:
     from .resources import data_dir, repository_root
     from .sources import available_texts, read_documents
 
-    cases = load_cases(cases_dir, vocabulary, display=_display)
+    cases = load_cases(cases_dir, vocabulary, display=lambda path: _display(path, cases_dir))
     root = repository_root()
     if root is not None:
         texts = available_texts(read_documents(data_dir() / "reference" / "documents.tsv"), root)

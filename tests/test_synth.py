@@ -45,3 +45,19 @@ def test_synth_rdf_writes_the_dataset_directly(tmp_path: Path) -> None:
     assert code == 0, output
     text = target.read_text(encoding="utf-8")
     assert "/case/synth-1-000003>" in text and "/case/2022-beijing>" not in text
+
+
+def test_cases_built_from_outside_the_working_folder_get_relative_case_file_names(tmp_path: Path) -> None:
+    """Regression: a case folder outside the working folder gave absolute fz:caseFile paths.
+
+    They broke the CaseFile-path shape (every synthetic case of the 1M bench was a Violation) and differed
+    between machines."""
+    assert invoke("synth", "--cases", "2", "--seed", "5", "--out", str(tmp_path / "cases"))[0] == 0
+    code, output = invoke("build", "--cases", str(tmp_path / "cases"), "--out", str(tmp_path / "dist"))
+    assert code == 0, output
+    names = {
+        line.split("> ", 2)[2].split('"')[1]
+        for line in (tmp_path / "dist" / "dataset.nt").read_text(encoding="utf-8").splitlines()
+        if "/ontology#caseFile>" in line
+    }
+    assert names == {"cases/synth-5-000001.yaml", "cases/synth-5-000002.yaml"}
