@@ -204,7 +204,8 @@ def _mechanism_links(legislation: list[tuple[Any, Any, Any]]) -> set[Triple]:
     from .legislation.mechanisms import mapping_triples, read_mapping
     from .terms import FZ
 
-    topics = {str(o).rsplit("/", 1)[1] for _s, p, o in legislation if p == FZ.topic}
+    topic = {FZ.topic}  # set membership compares hashes first: rdflib's __eq__ runs only on a match
+    topics = {str(o).rsplit("/", 1)[1] for _s, p, o in legislation if p in topic}
     return {(URIRef(s), URIRef(p), URIRef(o)) for s, p, o in mapping_triples(read_mapping(), topics)}
 
 

@@ -496,7 +496,8 @@ def dataset_files(
     """Every published file by name: the dataset in five forms, its context, ontology, shapes, metadata.
 
     ``load_store`` loads the dataset's N-Triples into the query store the metadata's counts come from; it
-    runs beside the serialisers, as gzip does (both let go of the interpreter while they work).
+    and the counting run beside the serialisers, as gzip does (all three let go of the interpreter while
+    they work).
 
     The ontology and the shapes are two files: the ontology (OWL/RDFS, open world) is loaded beside the
     data so that class hierarchies answer queries, while the shapes (SHACL, closed world) are for
@@ -509,7 +510,7 @@ def dataset_files(
 
     with ThreadPoolExecutor(max_workers=2, thread_name_prefix="kg-build") as pool:
         compressed = pool.submit(gzip_bytes, text.ntriples)
-        loaded = pool.submit(load_store, text.ntriples)
+        counted = pool.submit(lambda: dataset_counts(load_store(text.ntriples)))
         files = {
             "dataset.ttl": serialize_text(text, RdfFormat.TURTLE, base),  # first: it checks every IRI
             "dataset.nt": text.ntriples,
@@ -523,24 +524,58 @@ def dataset_files(
             shape_quads, RdfFormat.TURTLE, {**used_prefixes(shape_quads, base), "fzsh": str(FZSH)}
         )
         files["dataset.nt.gz"] = compressed.result()
-        store = loaded.result()
-    description = describe_dataset(store, release, base=base, files=files, sparql_endpoint=sparql_endpoint)
-    del store
+        counts = counted.result()
+    description = describe_dataset(counts, release, base=base, files=files, sparql_endpoint=sparql_endpoint)
     description_quads = sorted_quads(description)
     candidates = {**used_prefixes(description_quads, base), **METADATA_PREFIXES}
     files["void.ttl"] = serialize_quads(description_quads, RdfFormat.TURTLE, candidates)
     return files
 
 
+COUNT_QUERIES = {
+    "triples": "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }",
+    "entities": "SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s ?p ?o FILTER(isIRI(?s)) }",
+    "distinctSubjects": "SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s ?p ?o }",
+    "properties": "SELECT (COUNT(DISTINCT ?p) AS ?n) WHERE { ?s ?p ?o }",
+    "distinctObjects": "SELECT (COUNT(DISTINCT ?o) AS ?n) WHERE { ?s ?p ?o }",
+    "classes": "SELECT (COUNT(DISTINCT ?c) AS ?n) WHERE { ?s a ?c }",
+}
+"""The VoID totals (``void:{name}``) and the queries that count them."""
+
+PARTITION_QUERIES = {
+    "class": "SELECT ?c (COUNT(?s) AS ?n) WHERE { ?s a ?c } GROUP BY ?c",
+    "property": "SELECT ?c (COUNT(*) AS ?n) WHERE { ?s ?c ?o } GROUP BY ?c",
+}
+
+
+@dataclass(frozen=True)
+class DatasetCounts:
+    """What VoID says of the dataset's size: the totals, and (IRI, count) per class and per property."""
+
+    totals: dict[str, int]
+    partitions: dict[str, list[tuple[str, int]]]
+
+
+def dataset_counts(store: pyoxigraph.Store) -> DatasetCounts:
+    """The VoID counts of the dataset in ``store`` (a build counts while its serialisers run)."""
+    totals = {name: int(next(iter(select(store, query)))["n"].value) for name, query in COUNT_QUERIES.items()}
+    partitions = {
+        kind: [(row["c"].value, int(row["n"].value)) for row in select(store, query)]
+        for kind, query in PARTITION_QUERIES.items()
+    }
+    return DatasetCounts(totals, partitions)
+
+
 def describe_dataset(
-    store: pyoxigraph.Store,
+    store: pyoxigraph.Store | DatasetCounts,
     release: Release,
     *,
     base: str = DEFAULT_BASE,
     files: dict[str, bytes] | None = None,
     sparql_endpoint: str | None = None,
 ) -> Graph:
-    """A VoID/DCAT 3 description of the dataset in ``store``: size, partitions, licence, sources, files.
+    """A VoID/DCAT 3 description of the dataset in ``store`` (or of its counts): size, partitions, licence,
+    sources, files.
 
     ``files`` (name → content) become one ``dcat:Distribution`` each with media type, byte size and SHA-256;
     the dataset serialisations among them are also ``void:dataDump``. Dates and version come from the release,
@@ -613,40 +648,19 @@ def describe_dataset(
         add((URIRef(f"{base}dataset/distribution/sparql"), RDF.type, DCAT.Distribution))
         add((URIRef(f"{base}dataset/distribution/sparql"), DCAT.accessURL, endpoint))
         add((URIRef(f"{base}dataset/distribution/sparql"), DCAT.accessService, service))
-    counts = {
-        "triples": "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }",
-        "entities": "SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s ?p ?o FILTER(isIRI(?s)) }",
-        "distinctSubjects": "SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s ?p ?o }",
-        "properties": "SELECT (COUNT(DISTINCT ?p) AS ?n) WHERE { ?s ?p ?o }",
-        "distinctObjects": "SELECT (COUNT(DISTINCT ?o) AS ?n) WHERE { ?s ?p ?o }",
-        "classes": "SELECT (COUNT(DISTINCT ?c) AS ?n) WHERE { ?s a ?c }",
-    }
-    for name, query in counts.items():
-        value = int(next(iter(select(store, query)))["n"].value)
+    counts = store if isinstance(store, DatasetCounts) else dataset_counts(store)
+    for name, value in counts.totals.items():
         add((dataset, VOID[name], Literal(value, datatype=XSD.integer)))
     partitions = (
-        (
-            "class",
-            "SELECT ?c (COUNT(?s) AS ?n) WHERE { ?s a ?c } GROUP BY ?c",
-            VOID.classPartition,
-            VOID["class"],
-            VOID.entities,
-        ),
-        (
-            "property",
-            "SELECT ?c (COUNT(*) AS ?n) WHERE { ?s ?c ?o } GROUP BY ?c",
-            VOID.propertyPartition,
-            VOID.property,
-            VOID.triples,
-        ),
+        ("class", VOID.classPartition, VOID["class"], VOID.entities),
+        ("property", VOID.propertyPartition, VOID.property, VOID.triples),
     )
-    for kind, query, link, key, measure in partitions:
-        for row in select(store, query):
-            iri = row["c"].value
+    for kind, link, key, measure in partitions:
+        for iri, number in counts.partitions[kind]:
             part = URIRef(f"{base}dataset/{kind}/{_slug_for(iri, base)}")
             add((dataset, link, part))
             add((part, key, URIRef(iri)))
-            add((part, measure, Literal(int(row["n"].value), datatype=XSD.integer)))
+            add((part, measure, Literal(number, datatype=XSD.integer)))
     return graph
 
 
