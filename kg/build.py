@@ -208,7 +208,8 @@ def _mechanism_links(legislation: list[tuple[Any, Any, Any]]) -> set[Triple]:
     from .legislation.mechanisms import mapping_triples, read_mapping
     from .terms import FZ
 
-    topics = {str(o).rsplit("/", 1)[1] for _s, p, o in legislation if p == FZ.topic}
+    topic = {FZ.topic}  # set membership compares hashes first: rdflib's __eq__ runs only on a match
+    topics = {str(o).rsplit("/", 1)[1] for _s, p, o in legislation if p in topic}
     return {(URIRef(s), URIRef(p), URIRef(o)) for s, p, o in mapping_triples(read_mapping(), topics)}
 
 
@@ -254,9 +255,8 @@ def build(
     from .publish import (
         check_build_folder,
         dataset_files,
-        layer_quads,
+        dataset_text,
         read_release,
-        sorted_quads,
         staged_folder,
         write_files,
     )
@@ -264,27 +264,22 @@ def build(
 
     check_build_folder(out_dir)
     started = time.perf_counter()
-    layers = dataset_layers(cases_dir=cases_dir, base=base)
-    union: set[Triple] = set()
-    for triples in layers.values():
-        union |= triples
-    quads = sorted_quads(union)
-    store = stores.from_quads(quads)
-    files = dataset_files(
-        quads,
-        layer_quads(layers, base),
-        store,
-        read_release(data_dir() / "version.json"),
-        base=base,
-        sparql_endpoint=sparql_endpoint,
-    )
-    with staged_folder(out_dir) as staging:
-        write_files(staging, files)
-    stores.write_store(out_dir, quads, source=out_dir / "dataset.nt")
-    cases = int(next(iter(select(store, CASE_COUNT)))["n"].value)
+    text = dataset_text(dataset_layers(cases_dir=cases_dir, base=base), base)
+    with stores.staged_store(stores.store_path(out_dir)) as staged:
+        files = dataset_files(
+            text,
+            read_release(data_dir() / "version.json"),
+            staged.load,
+            base=base,
+            sparql_endpoint=sparql_endpoint,
+        )
+        cases = int(next(iter(select(staged.store, CASE_COUNT)))["n"].value)
+        with staged_folder(out_dir) as staging:
+            write_files(staging, files)
+        staged.commit(source=out_dir / "dataset.nt")
     return BuildSummary(
         cases=cases,
-        triples=len(quads),
+        triples=text.triples,
         seconds=time.perf_counter() - started,
         out_dir=out_dir,
         files=tuple(sorted(files)),

@@ -4,6 +4,10 @@ Every output is deterministic: triples are sorted before Oxigraph's serialisers 
 byte-identical and datasets diff cleanly. JSON-LD comes from Oxigraph's flattened serialisation (which,
 unlike rdflib's, keeps blank-node cycles), compacted here with prefixes only. Files are written to a
 temporary name and renamed into place only once every output of a run has been written.
+
+A build holds neither quads nor a graph of the whole dataset: :func:`dataset_text` writes each triple once as
+an N-Triples line and sorts the lines, and every serialisation is Oxigraph re-reading those lines
+(:func:`serialize_text`), with the same bytes as the quad writers give (``tests/test_publish_text.py``).
 """
 
 from __future__ import annotations
@@ -11,13 +15,13 @@ from __future__ import annotations
 import json
 import os
 import tempfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .errors import OutputError
+from .errors import InputError, OutputError
 from .loading import RdfFormat
 from .store import select
 from .terms import CONTEXT_IRI, DEFAULT_BASE, FZSH, ONTOLOGY_IRI, PREFIXES
@@ -27,6 +31,7 @@ if TYPE_CHECKING:
     from rdflib import Graph
 
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 
 
 def all_prefixes(base: str = DEFAULT_BASE) -> dict[str, str]:
@@ -69,6 +74,112 @@ def used_prefixes(quads: Iterable[pyoxigraph.Quad], base: str = DEFAULT_BASE) ->
     return {prefix: namespace for prefix, namespace in sorted(candidates.items()) if namespace in namespaces}
 
 
+def prefixes_of_iris(iris: Iterable[str], base: str = DEFAULT_BASE) -> dict[str, str]:
+    """The prefixes whose namespace some of ``iris`` starts with, as :func:`used_prefixes` finds them."""
+    from bisect import bisect_left
+
+    ordered = sorted(set(iris))
+    candidates = all_prefixes(base)
+
+    def used(namespace: str) -> bool:
+        at = bisect_left(ordered, namespace)
+        return at < len(ordered) and ordered[at].startswith(namespace)
+
+    return {prefix: namespace for prefix, namespace in sorted(candidates.items()) if used(namespace)}
+
+
+class TermWriter:
+    """rdflib terms other than IRIs as N-Triples terms, exactly as Oxigraph writes them, each converted once.
+
+    Literals go through Oxigraph's own term, so escapes, language-tag case and ``xsd:string`` come out as
+    its serialisers write them. Remembers the datatypes it wrote, for :func:`prefixes_of_iris`.
+    """
+
+    def __init__(self) -> None:
+        self.written: dict[Any, str] = {}
+        self.datatypes: set[str] = set()
+
+    def __call__(self, term: Any) -> str:
+        found = self.written.get(term)
+        if found is None:
+            found = self.written[term] = self._convert(term)
+        return found
+
+    def _convert(self, term: Any) -> str:
+        import pyoxigraph
+        from rdflib import BNode, Literal, URIRef
+
+        from .store import to_oxigraph
+
+        if isinstance(term, URIRef):
+            return f"<{term}>"
+        if isinstance(term, Literal | BNode):
+            converted = to_oxigraph(term)
+            if isinstance(converted, pyoxigraph.Literal):
+                self.datatypes.add(converted.datatype.value)
+            return str(converted)
+        raise InputError(f"not an RDF term: {term!r}")
+
+
+@dataclass(frozen=True)
+class DatasetText:
+    """The dataset as sorted N-Triples, whole and by layer: what every published serialisation is made from.
+
+    Lines sorted as bytes are sorted as Oxigraph terms by their N-Triples form (subject, predicate, object),
+    the order :func:`sorted_quads` gives: a term never holds a byte below the space that follows it.
+    """
+
+    ntriples: bytes
+    layers: dict[str, bytes]
+    prefixes: dict[str, str]
+    triples: int
+
+
+def dataset_text(
+    layers: Mapping[str, Iterable[tuple[Any, Any, Any]]], base: str = DEFAULT_BASE
+) -> DatasetText:
+    """The dataset's layers (rdflib-term triples each) as sorted, distinct N-Triples.
+
+    IRIs are written as they are (``<iri>``), after the check that keeps a line whole (no space, quote,
+    angle bracket…); the serialisers check the rest of every IRI (:func:`parsed_ntriples`).
+
+    :raises InputError: a term that is no valid RDF (an IRI that would break the line, a bad language tag).
+    """
+    from rdflib import URIRef
+
+    from .store import BAD_IRI
+
+    write = TermWriter()
+    iris: set[str] = set()
+    note = iris.add
+    texts: dict[str, bytes] = {}
+    runs: list[bytes] = []
+    for layer, triples in layers.items():
+        lines: set[bytes] = set()
+        add = lines.add
+        for s, p, o in triples:  # the hot loop: IRIs formatted in place, rdflib's own __eq__ never called
+            subject = f"<{s}>" if type(s) is URIRef else write(s)
+            predicate = f"<{p}>" if type(p) is URIRef else write(p)
+            if type(o) is URIRef:
+                note(thing := f"<{o}>")
+            else:
+                thing = write(o)
+            note(subject)
+            note(predicate)
+            add(f"{subject} {predicate} {thing} .\n".encode())
+        ordered = sorted(lines)
+        texts[layer] = b"".join(ordered)
+        runs.extend(ordered)
+    for iri in iris:
+        if iri[0] == "<" and BAD_IRI.search(iri, 1, len(iri) - 1):
+            raise InputError(
+                f"not a valid IRI: {iri} (it holds a space, a quote, <, > or a control character)"
+            )
+    union = list(dict.fromkeys(sorted(runs)))  # merges the sorted runs; a triple of two layers once
+    names = {iri[1:-1] for iri in iris if iri[0] == "<"} | write.datatypes
+    return DatasetText(b"".join(union), texts, prefixes_of_iris(names, base), len(union))
+
+
 def serialize(graph: Graph, fmt: RdfFormat, *, base: str = DEFAULT_BASE) -> bytes:
     """One serialisation of a graph, deterministic; JSON-LD carries its context inline."""
     quads = sorted_quads(graph)
@@ -93,6 +204,146 @@ def serialize_quads(quads: list[pyoxigraph.Quad], fmt: RdfFormat, prefixes: dict
     return pyoxigraph.serialize(quads, format=fmt.oxigraph(), prefixes=readable) or b""
 
 
+def parsed_ntriples(
+    text: bytes, *, graph: str | None = None, checked: bool = True
+) -> Iterator[pyoxigraph.Quad]:
+    """Oxigraph's quads of N-Triples the build wrote, in their order; in the named graph ``graph`` if given.
+
+    :param checked: check every IRI (the first read of a text); else Oxigraph's faster lenient parse.
+    :raises InputError: the text holds an IRI Oxigraph refuses.
+    """
+    import pyoxigraph
+
+    fmt = pyoxigraph.RdfFormat.N_TRIPLES
+    if graph is not None:  # a raw newline never occurs inside a line: literals escape theirs
+        text = text.replace(b" .\n", f" <{graph}> .\n".encode())
+        fmt = pyoxigraph.RdfFormat.N_QUADS
+    try:
+        yield from pyoxigraph.parse(text, format=fmt, lenient=not checked)
+    except SyntaxError as error:
+        raise InputError(f"the dataset holds a term that is not valid RDF: {error}") from None
+
+
+def serialize_text(text: DatasetText, fmt: RdfFormat, base: str = DEFAULT_BASE) -> bytes:
+    """One serialisation of the dataset (TriG: one named graph per layer), as :func:`serialize_quads` writes
+    it from the same sorted quads, without holding them: Oxigraph reads the sorted N-Triples and writes.
+
+    Turtle checks every IRI (call it first); the other formats read the same lines leniently.
+    """
+    import pyoxigraph
+
+    if fmt is RdfFormat.NTRIPLES:
+        return text.ntriples
+    if fmt is RdfFormat.JSONLD:
+        return jsonld_from_ntriples(text.ntriples, text.prefixes)
+    readable = {prefix: namespace for prefix, namespace in text.prefixes.items() if prefix != "id"}
+    if fmt is RdfFormat.TRIG:
+        quads: Iterable[pyoxigraph.Quad] = (
+            quad
+            for layer, lines in text.layers.items()
+            for quad in parsed_ntriples(lines, graph=f"{base}graph/{layer}", checked=False)
+        )
+    elif fmt is RdfFormat.TURTLE:
+        quads = parsed_ntriples(text.ntriples)
+    else:
+        raise ValueError(f"not a published serialisation: {fmt}")
+    return pyoxigraph.serialize(quads, format=fmt.oxigraph(), prefixes=readable) or b""
+
+
+def jsonld_from_ntriples(ntriples: bytes, prefixes: dict[str, str]) -> bytes:
+    """Compact JSON-LD of sorted N-Triples, byte for byte what :func:`jsonld_document` writes from the same
+    quads, without Oxigraph's expanded document in between (which, parsed, takes gigabytes).
+
+    Each node is written as ``json.dumps(node, ensure_ascii=False, sort_keys=True)`` writes it, from the JSON
+    text of its values (each distinct value encoded once, by the encoder ``json.dumps`` itself uses).
+    """
+    from json.encoder import encode_basestring as text
+
+    import pyoxigraph
+
+    compactor = _Compactor(prefixes)
+    compacted: dict[str, str] = {}
+
+    def iri(value: str) -> str:
+        found = compacted.get(value)
+        if found is None:
+            found = compacted[value] = compactor.iri(value)
+        return found
+
+    named, blank, literal = pyoxigraph.NamedNode, pyoxigraph.BlankNode, pyoxigraph.Literal
+
+    def value_text(term: Any) -> str:
+        kind = type(term)
+        if kind is named:
+            return '{"@id": ' + text(iri(term.value)) + "}"
+        if kind is literal:
+            if term.language:
+                return '{"@language": ' + text(term.language) + ', "@value": ' + text(term.value) + "}"
+            if term.datatype.value == XSD_STRING:
+                return '{"@value": ' + text(term.value) + "}"
+            return '{"@type": ' + text(iri(term.datatype.value)) + ', "@value": ' + text(term.value) + "}"
+        if kind is blank:
+            return '{"@id": ' + text("_:" + term.value) + "}"
+        raise InputError(f"not an RDF term in the dataset: {term!r}")
+
+    values: dict[Any, str] = {}
+    keys: dict[Any, tuple[str, str]] = {}  # predicate → its compact key, and that key in JSON
+    type_names: dict[Any, str] = {}
+    nodes: list[tuple[str, str]] = []
+    subject: Any = None
+    properties: dict[Any, list[str]] = {}
+    types: list[str] = []
+
+    def finish() -> None:
+        identifier = "_:" + subject.value if type(subject) is blank else iri(subject.value)
+        members = {"@id": '"@id": ' + text(identifier)}
+        if types:
+            types.sort()
+            members["@type"] = '"@type": [' + ", ".join([text(item) for item in types]) + "]"
+        for predicate, listed in properties.items():
+            key, head = keys[predicate]
+            members[key] = head + "[" + ", ".join(listed) + "]"
+        nodes.append((identifier, "{" + ", ".join(members[key] for key in sorted(members)) + "}"))
+
+    rdf_type = named(RDF_TYPE)
+    for quad in parsed_ntriples(ntriples, checked=False):
+        if quad.subject != subject:
+            if subject is not None:
+                finish()
+            subject, properties, types = quad.subject, {}, []
+        term: Any = quad.object
+        predicate = quad.predicate
+        if predicate == rdf_type:  # the expanded form's rdf:type, which _Compactor makes "@type"
+            name = type_names.get(term)
+            if name is None:
+                name = type_names[term] = "_:" + term.value if type(term) is blank else iri(term.value)
+            types.append(name)
+            continue
+        found = values.get(term)
+        if found is None:
+            found = values[term] = value_text(term)
+        listed = properties.get(predicate)
+        if listed is None:
+            if predicate not in keys:
+                key = iri(predicate.value)
+                keys[predicate] = (key, text(key) + ": ")
+            properties[predicate] = [found]
+        else:
+            listed.append(found)
+    if subject is not None:
+        finish()
+    nodes.sort(key=lambda node: node[0])
+    return _jsonld_text([line for _, line in nodes], dict(sorted(prefixes.items())))
+
+
+def _jsonld_text(lines: list[str], context: Any) -> bytes:
+    """A JSON-LD document of serialised nodes: one node a line, so that diffs stay readable."""
+    head = json.dumps(context, ensure_ascii=False, sort_keys=True)
+    return ('{"@context": ' + head + ',\n "@graph": [\n  ' + ",\n  ".join(lines) + "\n ]\n}\n").encode(
+        "utf-8"
+    )
+
+
 def context_document(prefixes: dict[str, str]) -> bytes:
     """The JSON-LD context file: the prefixes, and nothing that needs fetching."""
     return _json_bytes({"@context": dict(sorted(prefixes.items()))})
@@ -111,11 +362,7 @@ def jsonld_document(quads: list[pyoxigraph.Quad], prefixes: dict[str, str], *, i
     nodes.sort(key=lambda node: node["@id"])
     context: Any = dict(sorted(prefixes.items())) if inline else CONTEXT_IRI
     # One node a line: diffs stay readable, and json's C encoder (unused with indent) does the work.
-    lines = [json.dumps(node, ensure_ascii=False, sort_keys=True) for node in nodes]
-    head = json.dumps(context, ensure_ascii=False, sort_keys=True)
-    return ('{"@context": ' + head + ',\n "@graph": [\n  ' + ",\n  ".join(lines) + "\n ]\n}\n").encode(
-        "utf-8"
-    )
+    return _jsonld_text([json.dumps(node, ensure_ascii=False, sort_keys=True) for node in nodes], context)
 
 
 class _Compactor:
@@ -224,17 +471,6 @@ def download_root(base: str = DEFAULT_BASE) -> str:
     return base[: -len("id/")] if base.endswith("/id/") else base
 
 
-def layer_quads(layers: dict[str, Any], base: str = DEFAULT_BASE) -> list[pyoxigraph.Quad]:
-    """The dataset's layers as quads in the named graphs ``{base}graph/{layer}``, sorted."""
-    import pyoxigraph
-
-    quads: list[pyoxigraph.Quad] = []
-    for layer, triples in layers.items():
-        graph = pyoxigraph.NamedNode(f"{base}graph/{layer}")
-        quads.extend(pyoxigraph.Quad(q.subject, q.predicate, q.object, graph) for q in sorted_quads(triples))
-    return quads
-
-
 def canonical_quads(graph: Graph) -> list[pyoxigraph.Quad]:
     """A graph with blank nodes named canonically, sorted: the same bytes whenever the graph is the same."""
     from rdflib.compare import to_canonical_graph
@@ -250,55 +486,96 @@ def gzip_bytes(data: bytes) -> bytes:
 
 
 def dataset_files(
-    quads: list[pyoxigraph.Quad],
-    graph_quads: list[pyoxigraph.Quad],
-    store: pyoxigraph.Store,
+    text: DatasetText,
     release: Release,
+    load_store: Callable[[bytes], pyoxigraph.Store],
     *,
     base: str = DEFAULT_BASE,
     sparql_endpoint: str | None = None,
 ) -> dict[str, bytes]:
     """Every published file by name: the dataset in five forms, its context, ontology, shapes, metadata.
 
+    ``load_store`` loads the dataset's N-Triples into the query store the metadata's counts come from; it
+    and the counting run beside the serialisers, as gzip does (all three let go of the interpreter while
+    they work).
+
     The ontology and the shapes are two files: the ontology (OWL/RDFS, open world) is loaded beside the
     data so that class hierarchies answer queries, while the shapes (SHACL, closed world) are for
     validation only and would add their own nodes and classes to a query store.
     """
+    from concurrent.futures import ThreadPoolExecutor
+
     from .loading import read_rdf_files
     from .resources import ontology_file, shapes_files
 
-    prefixes = used_prefixes(quads, base)
-    ntriples = serialize_quads(quads, RdfFormat.NTRIPLES, prefixes)
-    shapes = read_rdf_files(shapes_files())
-    shape_quads = canonical_quads(shapes)
-    files = {
-        "dataset.ttl": serialize_quads(quads, RdfFormat.TURTLE, prefixes),
-        "dataset.nt": ntriples,
-        "dataset.nt.gz": gzip_bytes(ntriples),
-        "dataset.jsonld": serialize_quads(quads, RdfFormat.JSONLD, prefixes),
-        "dataset.trig": serialize_quads(graph_quads, RdfFormat.TRIG, prefixes),
-        "context.jsonld": context_document(prefixes),
-        "ontology.ttl": ontology_file().read_bytes(),
-        "shapes.ttl": serialize_quads(
+    with ThreadPoolExecutor(max_workers=2, thread_name_prefix="kg-build") as pool:
+        compressed = pool.submit(gzip_bytes, text.ntriples)
+        counted = pool.submit(lambda: dataset_counts(load_store(text.ntriples)))
+        files = {
+            "dataset.ttl": serialize_text(text, RdfFormat.TURTLE, base),  # first: it checks every IRI
+            "dataset.nt": text.ntriples,
+            "dataset.jsonld": serialize_text(text, RdfFormat.JSONLD, base),
+            "dataset.trig": serialize_text(text, RdfFormat.TRIG, base),
+            "context.jsonld": context_document(text.prefixes),
+            "ontology.ttl": ontology_file().read_bytes(),
+        }
+        shape_quads = canonical_quads(read_rdf_files(shapes_files()))
+        files["shapes.ttl"] = serialize_quads(
             shape_quads, RdfFormat.TURTLE, {**used_prefixes(shape_quads, base), "fzsh": str(FZSH)}
-        ),
-    }
-    description = describe_dataset(store, release, base=base, files=files, sparql_endpoint=sparql_endpoint)
+        )
+        files["dataset.nt.gz"] = compressed.result()
+        counts = counted.result()
+    description = describe_dataset(counts, release, base=base, files=files, sparql_endpoint=sparql_endpoint)
     description_quads = sorted_quads(description)
     candidates = {**used_prefixes(description_quads, base), **METADATA_PREFIXES}
     files["void.ttl"] = serialize_quads(description_quads, RdfFormat.TURTLE, candidates)
     return files
 
 
+COUNT_QUERIES = {
+    "triples": "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }",
+    "entities": "SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s ?p ?o FILTER(isIRI(?s)) }",
+    "distinctSubjects": "SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s ?p ?o }",
+    "properties": "SELECT (COUNT(DISTINCT ?p) AS ?n) WHERE { ?s ?p ?o }",
+    "distinctObjects": "SELECT (COUNT(DISTINCT ?o) AS ?n) WHERE { ?s ?p ?o }",
+    "classes": "SELECT (COUNT(DISTINCT ?c) AS ?n) WHERE { ?s a ?c }",
+}
+"""The VoID totals (``void:{name}``) and the queries that count them."""
+
+PARTITION_QUERIES = {
+    "class": "SELECT ?c (COUNT(?s) AS ?n) WHERE { ?s a ?c } GROUP BY ?c",
+    "property": "SELECT ?c (COUNT(*) AS ?n) WHERE { ?s ?c ?o } GROUP BY ?c",
+}
+
+
+@dataclass(frozen=True)
+class DatasetCounts:
+    """What VoID says of the dataset's size: the totals, and (IRI, count) per class and per property."""
+
+    totals: dict[str, int]
+    partitions: dict[str, list[tuple[str, int]]]
+
+
+def dataset_counts(store: pyoxigraph.Store) -> DatasetCounts:
+    """The VoID counts of the dataset in ``store`` (a build counts while its serialisers run)."""
+    totals = {name: int(next(iter(select(store, query)))["n"].value) for name, query in COUNT_QUERIES.items()}
+    partitions = {
+        kind: [(row["c"].value, int(row["n"].value)) for row in select(store, query)]
+        for kind, query in PARTITION_QUERIES.items()
+    }
+    return DatasetCounts(totals, partitions)
+
+
 def describe_dataset(
-    store: pyoxigraph.Store,
+    store: pyoxigraph.Store | DatasetCounts,
     release: Release,
     *,
     base: str = DEFAULT_BASE,
     files: dict[str, bytes] | None = None,
     sparql_endpoint: str | None = None,
 ) -> Graph:
-    """A VoID/DCAT 3 description of the dataset in ``store``: size, partitions, licence, sources, files.
+    """A VoID/DCAT 3 description of the dataset in ``store`` (or of its counts): size, partitions, licence,
+    sources, files.
 
     ``files`` (name → content) become one ``dcat:Distribution`` each with media type, byte size and SHA-256;
     the dataset serialisations among them are also ``void:dataDump``. Dates and version come from the release,
@@ -371,40 +648,19 @@ def describe_dataset(
         add((URIRef(f"{base}dataset/distribution/sparql"), RDF.type, DCAT.Distribution))
         add((URIRef(f"{base}dataset/distribution/sparql"), DCAT.accessURL, endpoint))
         add((URIRef(f"{base}dataset/distribution/sparql"), DCAT.accessService, service))
-    counts = {
-        "triples": "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }",
-        "entities": "SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s ?p ?o FILTER(isIRI(?s)) }",
-        "distinctSubjects": "SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s ?p ?o }",
-        "properties": "SELECT (COUNT(DISTINCT ?p) AS ?n) WHERE { ?s ?p ?o }",
-        "distinctObjects": "SELECT (COUNT(DISTINCT ?o) AS ?n) WHERE { ?s ?p ?o }",
-        "classes": "SELECT (COUNT(DISTINCT ?c) AS ?n) WHERE { ?s a ?c }",
-    }
-    for name, query in counts.items():
-        value = int(next(iter(select(store, query)))["n"].value)
+    counts = store if isinstance(store, DatasetCounts) else dataset_counts(store)
+    for name, value in counts.totals.items():
         add((dataset, VOID[name], Literal(value, datatype=XSD.integer)))
     partitions = (
-        (
-            "class",
-            "SELECT ?c (COUNT(?s) AS ?n) WHERE { ?s a ?c } GROUP BY ?c",
-            VOID.classPartition,
-            VOID["class"],
-            VOID.entities,
-        ),
-        (
-            "property",
-            "SELECT ?c (COUNT(*) AS ?n) WHERE { ?s ?c ?o } GROUP BY ?c",
-            VOID.propertyPartition,
-            VOID.property,
-            VOID.triples,
-        ),
+        ("class", VOID.classPartition, VOID["class"], VOID.entities),
+        ("property", VOID.propertyPartition, VOID.property, VOID.triples),
     )
-    for kind, query, link, key, measure in partitions:
-        for row in select(store, query):
-            iri = row["c"].value
+    for kind, link, key, measure in partitions:
+        for iri, number in counts.partitions[kind]:
             part = URIRef(f"{base}dataset/{kind}/{_slug_for(iri, base)}")
             add((dataset, link, part))
             add((part, key, URIRef(iri)))
-            add((part, measure, Literal(int(row["n"].value), datatype=XSD.integer)))
+            add((part, measure, Literal(number, datatype=XSD.integer)))
     return graph
 
 

@@ -25,12 +25,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .errors import InputError
 
-_BAD_IRI = re.compile(r'[\x00-\x20<>"{}|^`\\]')
+BAD_IRI = re.compile(r'[\x00-\x20<>"{}|^`\\]')
 _KEPT_LABEL = re.compile(r"[A-Za-z0-9_]+")
 _LANGUAGE = re.compile(r"^[A-Za-z]{1,8}(-[A-Za-z0-9]{1,8})*$")
 
@@ -147,7 +148,7 @@ def _ntriples(graph: rdflib.Graph, *, keep_blank_labels: bool = False) -> Iterat
         found = iris.get(node)
         if found is None:
             value = str.__str__(node)
-            if _BAD_IRI.search(value):
+            if BAD_IRI.search(value):
                 raise InputError(
                     f"not a valid IRI: <{value}> (it holds a space, a quote, <, > or a control character)"
                 )
@@ -199,6 +200,15 @@ def _escape(lexical: str) -> str:
     return lexical.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "\\r")
 
 
+def from_ntriples(ntriples: bytes) -> pyoxigraph.Store:
+    """An in-memory store bulk-loaded from N-Triples that kg wrote (read leniently: already checked)."""
+    import pyoxigraph
+
+    store = pyoxigraph.Store()
+    store.bulk_load(ntriples, pyoxigraph.RdfFormat.N_TRIPLES, lenient=True)
+    return store
+
+
 def from_quads(quads: Iterable[pyoxigraph.Quad]) -> pyoxigraph.Store:
     """An in-memory store holding the given quads, bulk-loaded."""
     import pyoxigraph
@@ -241,43 +251,98 @@ def make_store(target: Path, quads: Sequence[pyoxigraph.Quad], *, source: Path |
     when that is the N-Triples file they came from): the commands that need every literal exactly as written
     (validate, export) read it, since the store itself canonicalises numbers (see the module notes).
     """
-    import json
+    with staged_store(target) as staged:
+        staged.store.bulk_extend(quads)
+        staged.commit(source=source, quads=quads)
+    return Path(target)
+
+
+class StagedStore:
+    """An on-disk store being made in a temporary folder beside its target (see :func:`staged_store`)."""
+
+    def __init__(self, folder: Path, target: Path) -> None:
+        self.folder = folder
+        self.target = target
+        self._store: pyoxigraph.Store | None = None
+        self.committed = False
+
+    @property
+    def store(self) -> pyoxigraph.Store:
+        """The store, open for writing (drop every reference to it before :meth:`commit`)."""
+        import pyoxigraph
+
+        if self._store is None:
+            self._store = pyoxigraph.Store(str(self.folder / "data"))
+        return self._store
+
+    def load(self, ntriples: bytes) -> pyoxigraph.Store:
+        """Bulk-load N-Triples that kg wrote (read leniently: already checked); the store.
+
+        Oxigraph's loader parses and indexes on its own threads without holding the interpreter.
+        """
+        import pyoxigraph
+
+        store = self.store
+        store.bulk_load(ntriples, pyoxigraph.RdfFormat.N_TRIPLES, lenient=True)
+        return store
+
+    def commit(self, *, source: Path | None = None, quads: Sequence[pyoxigraph.Quad] = ()) -> None:
+        """Close the store, keep the data as written beside it, and put it in place of the target.
+
+        ``source`` is the published N-Triples file the store was loaded from (linked, and its size and
+        modification time recorded, so readers can tell a store that no longer matches it); without one,
+        ``quads`` are written as the store's own copy.
+        """
+        import json
+        import shutil
+
+        store = self.store
+        store.flush()
+        store.optimize()
+        triples = len(store)
+        self._store = None
+        del store
+        _keep_written(quads, self.folder / WRITTEN, source)
+        marker: dict[str, object] = {"format": "oxigraph", "quads": triples}
+        if source is not None:
+            marker["source"] = _fingerprint(source)
+        (self.folder / _MARKER).write_text(json.dumps(marker) + "\n")
+        old = None
+        if self.target.exists():
+            old = self.target.with_name(f".{self.target.name}-old-{self.folder.name}")
+            self.target.rename(old)
+        self.folder.rename(self.target)
+        self.committed = True
+        if old is not None:
+            shutil.rmtree(old, ignore_errors=True)
+
+
+@contextmanager
+def staged_store(target: Path) -> Iterator[StagedStore]:
+    """A new on-disk store for ``target``, made in a temporary folder beside it: it replaces ``target`` only
+    when the block calls :meth:`StagedStore.commit`; otherwise (an error, an interruption) it is removed and
+    an older store stays as it was.
+
+    :raises InputError: ``target`` exists and is not a kg store.
+    """
     import shutil
     import tempfile
 
-    import pyoxigraph
+    from .publish import _umask
 
     target = Path(target)
     if target.exists() and not is_store(target):
         raise InputError(f"{target}: exists and is not a kg store; choose another folder")
     target.parent.mkdir(parents=True, exist_ok=True)
-    temp = Path(tempfile.mkdtemp(prefix=f".{target.name}-", dir=target.parent))
+    folder = Path(tempfile.mkdtemp(prefix=f".{target.name}-", dir=target.parent))
+    staged = StagedStore(folder, target)
     try:
-        from .publish import _umask
-
-        temp.chmod(0o777 & ~_umask())
-        store = pyoxigraph.Store(str(temp / "data"))
-        store.bulk_extend(quads)
-        store.flush()
-        store.optimize()
-        triples = len(store)
-        del store
-        _keep_written(quads, temp / WRITTEN, source)
-        marker: dict[str, object] = {"format": "oxigraph", "quads": triples}
-        if source is not None:
-            marker["source"] = _fingerprint(source)
-        (temp / _MARKER).write_text(json.dumps(marker) + "\n")
-        old = None
-        if target.exists():
-            old = target.with_name(f".{target.name}-old-{temp.name}")
-            target.rename(old)
-        temp.rename(target)
-        if old is not None:
-            shutil.rmtree(old, ignore_errors=True)
-    except BaseException:
-        shutil.rmtree(temp, ignore_errors=True)
-        raise
-    return target
+        folder.chmod(0o777 & ~_umask())
+        yield staged
+    finally:
+        staged._store = None
+        if not staged.committed:
+            shutil.rmtree(folder, ignore_errors=True)
 
 
 WRITTEN = "dataset.nt"

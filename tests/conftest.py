@@ -93,19 +93,15 @@ def small_dist(built: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     small = [quad for quad in quads if quad.subject.value in keep]
     from rdflib import Graph
 
-    from kg.publish import dataset_files, layer_quads, read_release, sorted_quads, write_files
+    from kg.publish import dataset_files, dataset_text, read_release, write_files
     from kg.resources import data_dir
-    from kg.store import from_quads
+    from kg.store import from_ntriples
 
     graph = Graph().parse(
         data=pyoxigraph.serialize(small, format=pyoxigraph.RdfFormat.N_TRIPLES) or b"", format="nt"
     )
-    ordered = sorted_quads(graph)
     files = dataset_files(
-        ordered,
-        layer_quads({"cases": set(graph)}),
-        from_quads(ordered),
-        read_release(data_dir() / "version.json"),
+        dataset_text({"cases": set(graph)}), read_release(data_dir() / "version.json"), from_ntriples
     )
     out = tmp_path_factory.mktemp("small-dist")
     write_files(out, files)
