@@ -53,14 +53,16 @@ site: $(STAMP)
 	$(BIN)/kg build
 	$(BIN)/kg publish --out site
 
-# The browser and content-negotiation tests drive Debian's headless Chromium, nginx and Apache (installed when we may;
-# else the tests say why they skip).
+# The browser and content-negotiation tests drive Debian's headless Chromium, nginx and Apache, and the JSON-LD test
+# Apache Jena's riot (installed when we may; else the tests say why they skip).
+BROWSER_PACKAGES := chromium nginx-light apache2-bin libapache-jena-java default-jre-headless
 browser:
-	@if command -v chromium >/dev/null && [ -x /usr/sbin/nginx ] && [ -x /usr/sbin/apache2 ]; then :; \
+	@if command -v chromium >/dev/null && [ -x /usr/sbin/nginx ] && [ -x /usr/sbin/apache2 ] \
+	  && command -v java >/dev/null && [ -f /usr/share/java/jena-arq.jar ]; then :; \
 	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
-	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium nginx-light apache2-bin >/dev/null) \
-	  || echo "warning: could not install chromium, nginx-light, apache2-bin; the browser and web-server tests will skip"; \
-	else echo "hint: install the Debian packages chromium nginx-light apache2-bin for the browser and web-server tests"; fi
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(BROWSER_PACKAGES) >/dev/null) \
+	  || echo "warning: could not install $(BROWSER_PACKAGES); the browser, web-server and riot tests will skip"; \
+	else echo "hint: install the Debian packages $(BROWSER_PACKAGES) for the browser, web-server and riot tests"; fi
 
 clean:
 	rm -rf dist dist.store site test-output bench/out .pytest_cache .ruff_cache
