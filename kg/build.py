@@ -72,6 +72,7 @@ def case_vocabulary(reference: Graph) -> Vocabulary:
 
     from .casefile import Vocabulary
     from .divisions import jurisdiction_table
+    from .facts import read_public_sources
     from .resources import data_dir
     from .sources import read_documents
     from .terms import FZ
@@ -88,6 +89,7 @@ def case_vocabulary(reference: Graph) -> Vocabulary:
         concepts=concepts,
         notices=notices,
         documents={document.id: document.sha256 for document in documents.values()},
+        public_sources=set(read_public_sources()),
     )
 
 
@@ -148,12 +150,14 @@ LAYERS = ("vocabularies", "jurisdictions", "legislation", "cases")
 def dataset_layers(*, cases_dir: Path | None = None, base: str = DEFAULT_BASE) -> dict[str, set[Triple]]:
     """The dataset split by the input each triple comes from, in the order of :data:`LAYERS`.
 
-    ``vocabularies``: the SKOS schemes and the notice; ``jurisdictions``: the divisions of China;
+    ``vocabularies``: the SKOS schemes, the notice and the public sources of checked facts; ``jurisdictions``:
+    the divisions of China;
     ``legislation``: the imported legislation table (empty when none is imported); ``cases``: the case files.
     A triple two inputs both state is in both layers; the union is the dataset.
     """
     from .casefile import Text
     from .divisions import jurisdiction_table
+    from .facts import public_source_triples, read_public_sources
     from .mapping.cases import case_triples
     from .mapping.jurisdictions import all_jurisdiction_triples
 
@@ -163,6 +167,7 @@ def dataset_layers(*, cases_dir: Path | None = None, base: str = DEFAULT_BASE) -
     table = jurisdiction_table()
     layers: dict[str, set[Triple]] = {layer: set() for layer in LAYERS}
     layers["vocabularies"].update(cast("set[Triple]", set(vocabulary_graph)))
+    layers["vocabularies"].update(public_source_triples(read_public_sources()))
     layers["jurisdictions"].update(all_jurisdiction_triples(table))
     records = _legislation_records()
     link: RegulationLinker | None = None

@@ -84,7 +84,8 @@ class Regulation:
     in_force: str | None
     amended: tuple[str, ...]
     span: Span | None
-    facts_source: str | None
+    facts_source: tuple[str, ...]
+    """ids of the public sources (data/reference/public-sources.tsv) that the dates come from"""
     at: Located
 
 
@@ -149,6 +150,8 @@ class Vocabulary:
     notices: Collection[str]
     documents: dict[str, str] = field(default_factory=dict)
     """document id → sha256"""
+    public_sources: Collection[str] = ()
+    """ids of data/reference/public-sources.tsv, which a regulation's facts_source names"""
 
     def knows(self, scheme: str, concept_id: str) -> bool:
         return concept_id in self.concepts.get(scheme, ())
@@ -580,7 +583,13 @@ def _regulations(reader: _Reader, value: Any, source: Span | None, region: str) 
             )
         )
         span = reader.span(data.get("span"), (*where, "span"), source)
-        facts = reader.text(data.get("facts_source"), (*where, "facts_source"), "facts_source")
+        facts = _facts_sources(reader, data.get("facts_source"), (*where, "facts_source"))
+        if facts and not (passed or in_force or amended):
+            reader.fail(
+                (*where, "facts_source"),
+                "facts_source names where dates come from, but the regulation has no passed, in_force or "
+                "amended date; add the dates or remove facts_source",
+            )
         if local and title and kind:
             found.append(
                 Regulation(
@@ -598,6 +607,31 @@ def _regulations(reader: _Reader, value: Any, source: Span | None, region: str) 
                 )
             )
     _unique(reader, ids, "regulation")
+    return tuple(found)
+
+
+def _facts_sources(reader: _Reader, value: Any, where: YamlPath) -> tuple[str, ...]:
+    """The public-source ids of a regulation's facts_source: one id or a list, each in the imported table."""
+    if value is None:
+        return ()
+    items = value if isinstance(value, list) else [value]
+    found = []
+    for index, item in enumerate(items):
+        place = (*where, index) if isinstance(value, list) else where
+        text = reader.text(item, place, "facts_source")
+        if text is None:
+            continue
+        if text not in reader.vocabulary.public_sources:
+            known = sorted(reader.vocabulary.public_sources)
+            hint = _closest(text, known)
+            fix = f"did you mean '{hint}'?" if hint else f"known ids: {', '.join(known) or 'none'}"
+            reader.fail(
+                place,
+                f"unknown public source '{text}'; name an id of data/reference/public-sources.tsv "
+                f"(written by kg import facts); {fix}",
+            )
+            continue
+        found.append(text)
     return tuple(found)
 
 

@@ -4,7 +4,8 @@
 files, so its ``checksum`` column says "not checked". :func:`check_files` runs after the query: for each row
 whose document is listed in ``data/reference/documents.tsv`` it hashes the file at the document's path hint
 (relative to the source checkout) and writes what it found into ``checksum``: the file matches, differs, or
-is not at hand (then still "not checked", with the reason).
+is not at hand (then still "not checked", with the reason). A public web page that a checked fact was taken
+from (``data/reference/public-sources.tsv``) has no local copy: its row says so and is never hashed.
 """
 
 from __future__ import annotations
@@ -28,12 +29,14 @@ def check_files(result: QueryResult, *, root: Path | None = None) -> QueryResult
     """
     from rdflib import Literal
 
+    from .facts import read_public_sources
     from .resources import data_dir, repository_root
     from .sources import read_documents
 
     if COLUMN not in result.variables:
         return result
     documents = read_documents(data_dir() / "reference" / "documents.tsv")
+    public = read_public_sources()
     base = root if root is not None else repository_root()
     verdicts: dict[str, str] = {}
     rows = []
@@ -41,8 +44,11 @@ def check_files(result: QueryResult, *, root: Path | None = None) -> QueryResult
         document, recorded = row.get("document"), row.get("sha256")
         checked = dict(row)
         differs = str(row.get(COLUMN, "")).startswith("DIFFERS")
-        if document is not None and recorded is not None and not differs:
-            key = str(document).rsplit("/", 1)[-1]
+        key = str(document).rsplit("/", 1)[-1] if document is not None else ""
+        if recorded is None and key in public:
+            address = public[key].url
+            checked[COLUMN] = Literal(f"not checked: a web source ({address}); no local copy to hash")
+        elif document is not None and recorded is not None and not differs:
             if key not in verdicts:
                 verdicts[key] = _verdict(documents.get(key), str(recorded), base)
             checked[COLUMN] = Literal(verdicts[key])

@@ -6,6 +6,7 @@ import socket
 import subprocess
 import time
 from collections.abc import Callable
+from pathlib import Path
 
 from click.testing import CliRunner
 
@@ -81,3 +82,24 @@ def wait_for_port(
                 error = process.stderr.read().decode() if process.stderr else ""
                 raise AssertionError(f"{what} did not start: {error}{log()}") from None
             time.sleep(0.1)
+
+
+def minted_iris(dist: Path) -> list[str]:
+    """Every IRI a built dataset mints under the base: the subjects of dataset.nt, and every IRI of void.ttl
+    (the dataset, its class and property partitions, its distributions and their checksums)."""
+    import pyoxigraph
+
+    from kg.terms import DEFAULT_BASE
+
+    iris = {
+        quad.subject.value
+        for quad in pyoxigraph.parse(path=str(dist / "dataset.nt"), format=pyoxigraph.RdfFormat.N_TRIPLES)
+        if quad.subject.value.startswith(DEFAULT_BASE)
+    }
+    iris |= {
+        term.value
+        for quad in pyoxigraph.parse(path=str(dist / "void.ttl"), format=pyoxigraph.RdfFormat.TURTLE)
+        for term in (quad.subject, quad.object)
+        if isinstance(term, pyoxigraph.NamedNode) and term.value.startswith(DEFAULT_BASE)
+    }
+    return sorted(iris)

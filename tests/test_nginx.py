@@ -16,7 +16,6 @@ from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlsplit
 
-import pyoxigraph
 import pytest
 from helpers import wait_for_port
 from rdflib import Graph, URIRef
@@ -101,15 +100,9 @@ def resolve(port: int, iri: str, accept: str) -> tuple[str, str, http.client.HTT
 
 
 def minted(small_dist: Path) -> list[str]:
-    return sorted(
-        {
-            quad.subject.value
-            for quad in pyoxigraph.parse(
-                path=str(small_dist / "dataset.nt"), format=pyoxigraph.RdfFormat.N_TRIPLES
-            )
-            if quad.subject.value.startswith(DEFAULT_BASE)
-        }
-    )
+    from helpers import minted_iris
+
+    return minted_iris(small_dist)
 
 
 def test_every_iri_leads_a_browser_to_its_page_and_anchor(server: int, small_dist: Path) -> None:

@@ -15,6 +15,7 @@ def import_group() -> None:
     Example:
       kg import divisions ../shared/data/divisions
       kg import legislation ../shared/data/lawrefbook/*.sqlite3 ../shared/data/flk-local/*.jsonl.gz
+      kg import facts ../shared/data/facts/seed-notice-facts.md
     """
 
 
@@ -40,6 +41,28 @@ def divisions_command(source: Path, out: Path | None) -> None:
         f"{summary.total} jurisdictions ({summary.provinces} provinces, {summary.prefectures} prefectures, "
         f"{summary.counties} counties; {summary.merged} merged) → {summary.path}"
     )
+
+
+@import_group.command("facts")
+@click.argument("source", type=click.Path(path_type=Path))
+@click.option(
+    "--out",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=None,
+    help="Table to write (default: data/reference/public-sources.tsv).",
+)
+def facts_command(source: Path, out: Path | None) -> None:
+    """Import the public sources that a facts file cites (address, site, what each supports).
+
+    Case files name them in a regulation's facts_source; the build makes each a fz:PublicSource.
+
+    \b
+    Example:
+      kg import facts ../shared/data/facts/seed-notice-facts.md
+    """
+    from ..facts import default_table_path, import_public_sources
+
+    click.echo(import_public_sources(source, out or default_table_path()).to_text())
 
 
 def _import_legislation(sources: tuple[Path, ...], out_dir: Path | None) -> None:

@@ -1,7 +1,9 @@
 """Checked case files → RDF: cases, measures, outcomes, institutions, regulations and their source spans.
 
 Every node made from a case file records where it came from twice over: ``prov:wasDerivedFrom`` a
-``fz:SourceSpan`` of the source document, and ``fz:caseFile`` / ``fz:caseFileLine`` for the editor.
+``fz:SourceSpan`` of the source document, and ``fz:caseFile`` / ``fz:caseFileLine`` for the editor. A
+regulation's dates that the notice does not print come from public sources (``facts_source``):
+``fz:datesFrom`` names each, and the span stays what the rest is derived from.
 """
 
 from __future__ import annotations
@@ -157,6 +159,8 @@ class _CaseMapper:
                 self.add(node, predicate, date_literal(value))
         for value in regulation.amended:
             self.add(node, FZ.dateAmended, date_literal(value))
+        for source in regulation.facts_source:
+            self.add(node, FZ.datesFrom, self.ids.document(source))
         self.provenance(node, regulation.span, regulation.at)
         return node
 

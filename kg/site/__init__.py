@@ -12,6 +12,7 @@ time, so a rebuild is byte-identical.
 from __future__ import annotations
 
 import json
+import os
 import posixpath
 from collections import defaultdict
 from collections.abc import Iterable
@@ -75,12 +76,15 @@ class SiteSummary:
     bytes: int
     seconds: float
     out_dir: Path
+    download_bytes: int = 0
+    """of ``bytes``, the downloads: hard links to the dataset folder's files where the file system allows"""
 
     def line(self) -> str:
         megabytes = self.bytes / 1e6
         return (
-            f"published {self.pages} pages, {self.files} files, {megabytes:.1f} MB in {self.seconds:.1f} s "
-            f"→ {self.out_dir}"
+            f"published {self.pages} pages, {self.files} files, {megabytes:.1f} MB "
+            f"(downloads {self.download_bytes / 1e6:.1f} MB, linked from the dataset folder) in "
+            f"{self.seconds:.1f} s → {self.out_dir}"
         )
 
 
@@ -235,7 +239,7 @@ class Site:
         ontology: list[pyoxigraph.Quad],
         shapes: list[pyoxigraph.Quad],
         release: Release,
-        downloads: dict[str, bytes],
+        downloads: dict[str, Path],
         base: str = DEFAULT_BASE,
     ) -> None:
         self.quads = quads
@@ -354,7 +358,7 @@ class Site:
     # the landing page
 
     def landing(self, store: pyoxigraph.Store) -> dict[str, Any]:
-        from ..publish import PUBLISHED_FILES, _sha256, download_root
+        from ..publish import PUBLISHED_FILES, download_root
 
         release = self.release
         classes: dict[str, int] = defaultdict(int)
@@ -366,10 +370,11 @@ class Site:
                 "name": name,
                 "title": PUBLISHED_FILES[name].title if name in PUBLISHED_FILES else "VoID and DCAT metadata",
                 "media_type": PUBLISHED_FILES[name].media_type if name in PUBLISHED_FILES else "text/turtle",
-                "bytes": len(content),
-                "sha256": _sha256(content),
+                "bytes": path.stat().st_size,
+                "sha256": _file_sha256(path),
+                "anchor": f"dataset/distribution/{name}",
             }
-            for name, content in sorted(self.downloads.items())
+            for name, path in sorted(self.downloads.items())
         ]
         landing = download_root(self.base)
         year = release.issued[:4]
@@ -420,15 +425,19 @@ class Site:
                 for item in downloads
             ],
         }
+        partitions = self.void_partitions()
         return {
             "page": "index",
             "root": "./",
             "release": release,
             "triples": len(self.quads),
-            "classes": [
-                {"term": self.term("index", kind), "count": count}
+            "classes": partitions.get("class")
+            or [
+                {"term": self.term("index", kind), "count": count, "anchor": ""}
                 for kind, count in sorted(classes.items(), key=lambda item: (-item[1], item[0]))
             ],
+            "properties": partitions.get("property", []),
+            "services": partitions.get("service", []),
             "downloads": downloads,
             "queries": [self.example(store, *example) for example in EXAMPLE_QUERIES],
             "bibtex": bibtex,
@@ -438,6 +447,49 @@ class Site:
             "trig": "dataset.trig" in self.downloads,
             "dataset_iri": self.base + "dataset",
         }
+
+    def void_partitions(self) -> dict[str, list[dict[str, Any]]]:
+        """The class and property partitions of ``void.ttl`` with their counts, and its other ``dataset/…`` nodes.
+
+        Each row carries its IRI's anchor (``dataset/class/fz-Case``), so that every IRI ``void.ttl`` mints
+        opens a row of the landing page. Distributions are the rows of the download table.
+        """
+        from rdflib import Graph, URIRef
+
+        from ..terms import DCAT, VOID
+
+        path = self.downloads.get("void.ttl")
+        if path is None:
+            return {}
+        void = Graph().parse(data=path.read_text(encoding="utf-8"), format="turtle")
+        prefix = self.base + "dataset/"
+        found: dict[str, list[dict[str, Any]]] = {"class": [], "property": [], "service": []}
+        for kind, key, measure in (
+            ("class", VOID["class"], VOID.entities),
+            ("property", VOID.property, VOID.triples),
+        ):
+            for part, term in void.subject_objects(key):
+                if not str(part).startswith(prefix):
+                    continue
+                count = void.value(part, measure)
+                found[kind].append(
+                    {
+                        "term": self.term("index", str(term)),
+                        "count": int(str(count)) if count is not None else 0,
+                        "anchor": str(part)[len(self.base) :],
+                    }
+                )
+            found[kind].sort(key=lambda row: (-row["count"], row["anchor"]))
+        files = {f"dataset/distribution/{name}" for name in self.downloads}
+        for node in sorted(set(void.subjects()), key=str):
+            anchor = str(node)[len(self.base) :]
+            if not isinstance(node, URIRef) or not str(node).startswith(prefix):
+                continue
+            if anchor.startswith(("dataset/class/", "dataset/property/")) or anchor.split("/sha256")[0] in files:
+                continue
+            address = void.value(node, DCAT.endpointURL) or void.value(node, DCAT.accessURL)
+            found["service"].append({"anchor": anchor, "address": str(address or "")})
+        return found
 
     def example(self, store: pyoxigraph.Store, title: str, question: str, text: str) -> dict[str, Any]:
         """An example query with its answer, run on the data and the ontology as ``kg query`` would."""
@@ -613,8 +665,19 @@ class Site:
 # --- writing the site ---------------------------------------------------------------------------------------
 
 
+def _file_sha256(path: Path) -> str:
+    """The hex sha256 of a file, read in blocks (the downloads are hundreds of MB at nationwide scale)."""
+    import hashlib
+
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
 def render_site(site: Site, store: pyoxigraph.Store, ontology: Any, shapes: Any) -> dict[str, bytes]:
-    """Every file of the site by path below its root."""
+    """Every file of the site by path below its root, but the downloads (``site.downloads``: linked in)."""
     from importlib.resources import files as package_files
 
     from ..loading import RdfFormat
@@ -627,8 +690,6 @@ def render_site(site: Site, store: pyoxigraph.Store, ontology: Any, shapes: Any)
     out["ontology.html"] = (
         environment.get_template("ontology.html").render(site.ontology_page(ontology, shapes)).encode("utf-8")
     )
-    for name, content in site.downloads.items():
-        out[name] = content
     entity = environment.get_template("entity.html")
     for path, page in sorted(site.pages.items()):
         quads = site.page_quads(page)
@@ -644,11 +705,14 @@ SITE_MARKER = ".kg-site"
 """A file in every site's root: only a folder holding it (or an empty one) is replaced by a new site."""
 
 
-def write_tree(out_dir: Path, files: dict[str, bytes]) -> None:
+def write_tree(out_dir: Path, files: dict[str, bytes], linked: dict[str, Path] | None = None) -> None:
     """Write a whole folder or nothing: into a sibling temporary folder, then swapped into place.
 
     A non-empty folder is replaced only when it is a site made before (it holds :data:`SITE_MARKER`), so that
-    ``--out .`` or ``--out data`` cannot delete a user's files.
+    ``--out .`` or ``--out data`` cannot delete a user's files. ``linked`` files (the downloads) are hard
+    links to their source where the file system allows, else copies: the same bytes, without a second copy
+    of the dataset on disk. ``kg build`` replaces its files by renaming, so a later build never changes a
+    published site through a link.
     """
     import shutil
     import tempfile
@@ -678,6 +742,8 @@ def write_tree(out_dir: Path, files: dict[str, bytes]) -> None:
         for file in staging.rglob("*"):
             if file.is_file():
                 file.chmod(0o644)
+        for name, source in sorted((linked or {}).items()):
+            _link_or_copy(source, staging / name)
         old = None
         if out_dir.exists():
             old = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.old.", dir=parent))
@@ -690,6 +756,18 @@ def write_tree(out_dir: Path, files: dict[str, bytes]) -> None:
     finally:
         if staging.exists():
             shutil.rmtree(staging, ignore_errors=True)
+
+
+def _link_or_copy(source: Path, target: Path) -> None:
+    """A hard link to ``source`` (readable by all, as a copy would be), or a copy across file systems."""
+    import shutil
+
+    target.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copyfile(source, target)
+        target.chmod(0o644)
 
 
 def publish_site(dist_dir: Path, out_dir: Path, *, base: str = DEFAULT_BASE) -> SiteSummary:
@@ -709,17 +787,19 @@ def publish_site(dist_dir: Path, out_dir: Path, *, base: str = DEFAULT_BASE) -> 
     ontology_quads = sorted_quads(ontology)
     shape_quads = sorted_quads(shapes)
     names = [*sorted(PUBLISHED_FILES), "void.ttl"]
-    downloads = {name: (dist_dir / name).read_bytes() for name in names if (dist_dir / name).is_file()}
+    downloads = {name: dist_dir / name for name in names if (dist_dir / name).is_file()}
     site = Site(
         quads, ontology_quads, shape_quads, read_release(data_dir() / "version.json"), downloads, base
     )
     store = from_quads([*quads, *ontology_quads])
     files = render_site(site, store, ontology, shapes)
-    write_tree(out_dir, files)
+    write_tree(out_dir, files, downloads)
+    download_bytes = sum(path.stat().st_size for path in downloads.values())
     return SiteSummary(
         pages=sum(1 for name in files if name.endswith(".html")),
-        files=len(files),
-        bytes=sum(len(content) for content in files.values()),
+        files=len(files) + len(downloads),
+        bytes=sum(len(content) for content in files.values()) + download_bytes,
         seconds=time.perf_counter() - started,
         out_dir=out_dir,
+        download_bytes=download_bytes,
     )
