@@ -345,8 +345,8 @@ def _ordered(algebra: Any) -> bool:
 
 
 def trusted_check(query: str) -> CheckedQuery | None:
-    """What :func:`check` finds in a query text kg itself ships (a named query, a constant of its modules), read
-    without rdflib's SPARQL parser; None when the text holds what this reader leaves to the full check.
+    """What :func:`check` finds in a query text kg itself ships (a named query, a constant of its modules),
+    read without rdflib's SPARQL parser; None when the text holds what this reader leaves to the full check.
 
     rdflib's parser costs about 0.45 s to import and 0.05–0.2 s a query: most of a named query's time on the
     store, where Oxigraph parses the text again anyway. This reader finds the form, the projected variables

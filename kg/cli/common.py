@@ -213,8 +213,9 @@ class DataSource:
         """The backend queries run on: the remote endpoint, the store given, an in-memory store of the files
         given, or else the built dataset's store (built first if missing). With ``ontology`` the ontology goes
         beside the data: a persistent store holds it in a named graph (written by ``kg build`` and ``kg
-        load``), read together with the data; files, and a store without a current ontology graph, are loaded
-        with the ontology into an in-memory store (a parse); an endpoint answers with what the server holds."""
+        load``), read together with the data; files, and a store without a current ontology graph, are
+        loaded with the ontology into an in-memory store (a parse); an endpoint answers with what the server
+        holds."""
         from ..store import open_store, with_ontology, written
 
         if self.endpoint_url:
