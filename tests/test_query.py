@@ -523,3 +523,17 @@ def test_trusted_reading_sees_order_by_only_at_the_top_level() -> None:
     light_inner, light_outer = trusted_check(inner), trusted_check(outer)
     assert light_inner is not None and not light_inner.ordered
     assert light_outer is not None and light_outer.ordered and light_outer.variables == ["s", "n"]
+
+
+def test_legislation_counts_gives_no_rows_without_legislation_on_either_engine() -> None:
+    """Regression (issue 10): rewritten for the store, legislation-counts met rdflib's one group of no rows
+    (unbound kind and jurisdiction) and paired every label with every other: minutes on a small dataset."""
+    graph = rdflib.Graph().parse(
+        data=(
+            '<http://e/a> <http://www.w3.org/2000/01/rdf-schema#label> "x"@zh .\n'
+            '<http://e/k> <http://www.w3.org/2004/02/skos/core#prefLabel> "k"@zh .\n'
+        ),
+        format="nt",
+    )
+    assert q.run_named(graph, "legislation-counts").rows == []
+    assert q.run_named(kstore.from_graph(graph), "legislation-counts").rows == []
