@@ -336,7 +336,10 @@ class WithOntology:
         """``pyoxigraph.Store.query`` with the default graph made of the data and the ontology graph."""
         import pyoxigraph
 
-        graphs = [pyoxigraph.DefaultGraph(), pyoxigraph.NamedNode(ONTOLOGY_GRAPH)]
+        graphs: list[pyoxigraph.NamedNode | pyoxigraph.BlankNode | pyoxigraph.DefaultGraph] = [
+            pyoxigraph.DefaultGraph(),
+            pyoxigraph.NamedNode(ONTOLOGY_GRAPH),
+        ]
         return self.store.query(query, default_graph=graphs, **options)
 
 
