@@ -155,7 +155,10 @@ class Row:
         if not self.baseline:
             return "–"
         if self.baseline_seconds is None:
-            return f">{self.limit_ratio:.0f}×" if self.timed_out else "–"
+            if not self.timed_out:
+                return "–"
+            # stopped at the limit: a lower bound, unknown when the limit was below kg's own time
+            return f">{self.limit_ratio:.1f}×" if self.limit_ratio >= 1 else "?"
         return f"{self.baseline_seconds / self.seconds:.1f}×"
 
 
