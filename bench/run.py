@@ -423,7 +423,7 @@ def read_baselines(dataset: Dataset, steps: list[tuple[str, str, list[str], list
 
 def measure_reads(dataset: Dataset, record: Recorder, limit: float, skip_analysis: bool) -> None:
     steps = [s for s in read_steps(dataset) if not (skip_analysis and s[1] == "analysis")]
-    base = read_baselines(dataset, steps, limit)
+    base = read_baselines(dataset, steps, limit) if REUSE.baselines else {}
     what = {
         "stats": "same SPARQL on rdflib (parse + query)",
         "query": "rdflib parse + same query",
@@ -460,6 +460,8 @@ def measure_validate(dataset: Dataset, record: Recorder, limit: float) -> None:
 
 
 def run_size(size: str, work: Path, limit: float, rows: list[Row], skip_analysis: bool) -> Dataset:
+    if size == "bundled" and REUSE.dist is not None:
+        return reads_of_built(REUSE.dist, limit, rows, skip_analysis)
     if size == "10k":
         dataset, load_args = prepare_10k(work)
         dataset.triples = count_triples(dataset.nt)
@@ -477,6 +479,28 @@ def run_size(size: str, work: Path, limit: float, rows: list[Row], skip_analysis
     measure_validate(dataset, record, limit)
     measure_reads(dataset, record, limit, skip_analysis)
     measure_export(dataset, record, work, limit)
+    return dataset
+
+
+@dataclass
+class Reuse:
+    """``--dist``: the read steps of the bundled size on a dataset already built there (no build, no
+    validation, no export); ``--no-baselines``: kg's side only."""
+
+    dist: Path | None = None
+    baselines: bool = True
+
+
+REUSE = Reuse()
+
+
+def reads_of_built(dist: Path, limit: float, rows: list[Row], skip_analysis: bool) -> Dataset:
+    dataset = Dataset("bundled", SIZES["bundled"] + " (built before the run)", dist / "dataset.nt", [])
+    dataset.read_args = ["--dist", str(dist)]
+    dataset.triples = count_triples(dataset.nt)
+    dataset.regions = case_regions(dataset.nt)
+    print(f"# bundled: {dataset.triples} triples — {dataset.description}", flush=True)
+    measure_reads(dataset, Recorder(dataset, rows, limit), limit, skip_analysis)
     return dataset
 
 
@@ -546,7 +570,12 @@ def main() -> None:
         "--baseline-limit", type=float, default=300.0, help="seconds a baseline step may take"
     )
     parser.add_argument("--skip-analysis", action="store_true", help="leave out the analysis steps")
+    parser.add_argument(
+        "--dist", type=Path, default=None, help="bundled size: only the read steps, on this built dataset"
+    )
+    parser.add_argument("--no-baselines", action="store_true", help="read steps: kg's side only")
     options = parser.parse_args()
+    REUSE.dist, REUSE.baselines = options.dist, not options.no_baselines
     sizes = [size.strip() for size in options.sizes.split(",")]
     unknown = [size for size in sizes if size not in SIZES]
     if unknown:
