@@ -431,7 +431,7 @@ def measure_reads(dataset: Dataset, record: Recorder, limit: float, skip_analysi
     }
     for name, kind, _, args in steps:
         ours = measure(kg(*args, *dataset.read_args, "--timeout", "3600"))
-        record.add(name, ours, what[kind], base.get(name))
+        record.add(name, ours, what[kind] if REUSE.baselines else "", base.get(name))
 
 
 def measure_export(dataset: Dataset, record: Recorder, work: Path, limit: float) -> None:
