@@ -24,6 +24,9 @@ rdflib graph once, then runs each step's query or analysis in turn on rdflib's e
 ``--baseline-limit`` seconds. A step's baseline time is that process's start-up and parse time plus the
 step's own time: what one user process doing only that step takes. Its memory is the whole process's peak.
 
+``--dist DIR`` measures only the bundled size's read steps, on a dataset already built in ``DIR`` (no build,
+validation or export rows); ``--no-baselines`` leaves out the read-step baselines (kg's side only; no ratio).
+
 Results are printed as a table and kept as JSON in ``bench/out/results.json``. Not a test.
 """
 
