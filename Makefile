@@ -26,12 +26,13 @@ lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/mypy
 
+# About 10k and 100k triples (synthetic) and the bundled dataset; bench/run.py says what each size holds.
 bench: $(STAMP)
-	$(BIN)/python bench/run.py --sizes bundled,100k
+	$(BIN)/python bench/run.py --sizes 10k,100k,bundled
 
 # About 1M triples as well: long (tens of minutes), kept out of CI.
 bench-1m: $(STAMP)
-	$(BIN)/python bench/run.py --sizes bundled,100k,1m
+	$(BIN)/python bench/run.py --sizes 10k,100k,bundled,1m
 
 # The nationwide dataset (~830k triples, built by `make demo`): build, validate, stats, every named query and the
 # diffusion analysis, each next to its plain rdflib/pyshacl baseline with the same settings. Long (15-30 min,

@@ -297,13 +297,14 @@ class StagedStore:
         import shutil
 
         store = self.store
+        triples = len(store)
+        ontology = add_ontology(store)
         store.flush()
         store.optimize()
-        triples = len(store)
         self._store = None
         del store
         _keep_written(quads, self.folder / WRITTEN, source)
-        marker: dict[str, object] = {"format": "oxigraph", "quads": triples}
+        marker: dict[str, object] = {"format": "oxigraph", "quads": triples, "ontology": ontology}
         if source is not None:
             marker["source"] = _fingerprint(source)
         (self.folder / _MARKER).write_text(json.dumps(marker) + "\n")
@@ -343,6 +344,76 @@ def staged_store(target: Path) -> Iterator[StagedStore]:
         staged._store = None
         if not staged.committed:
             shutil.rmtree(folder, ignore_errors=True)
+
+
+ONTOLOGY_GRAPH = "https://w3id.org/fazhi/ontology"
+"""The named graph of a kg store that holds the shipped ontology (the triples of it the data lacks)."""
+
+
+def add_ontology(store: pyoxigraph.Store) -> dict[str, str]:
+    """Put the shipped ontology into the named graph :data:`ONTOLOGY_GRAPH` of ``store``; what the marker
+    records of it (the graph and the ontology file's sha256).
+
+    Only triples the default graph lacks go in: Oxigraph does not merge duplicates when a query's default
+    graph is several graphs, and an in-memory store of the data and the ontology together (what ``kg query
+    --data`` loads) holds each triple once. So a query over both graphs (:class:`WithOntology`) answers as
+    that in-memory store does, and the store stays read-only when queried.
+    """
+    import hashlib
+
+    import pyoxigraph
+
+    from .loading import read_quads
+    from .resources import ontology_file
+
+    graph = pyoxigraph.NamedNode(ONTOLOGY_GRAPH)
+    added = [
+        pyoxigraph.Quad(q.subject, q.predicate, q.object, graph)
+        for q in read_quads(ontology_file(), rename_blank_nodes=True)
+        if pyoxigraph.Quad(q.subject, q.predicate, q.object) not in store
+    ]
+    store.bulk_extend(added)
+    return {"graph": ONTOLOGY_GRAPH, "sha256": hashlib.sha256(ontology_file().read_bytes()).hexdigest()}
+
+
+def with_ontology(path: Path) -> WithOntology | None:
+    """The store at ``path`` with its ontology graph beside the data, or None when it holds no ontology graph
+    or one older than the shipped ontology (then the caller loads the ontology itself)."""
+    import hashlib
+    import json
+
+    from .resources import ontology_file
+
+    try:
+        recorded = json.loads((Path(path) / _MARKER).read_text()).get("ontology") or {}
+        current = hashlib.sha256(ontology_file().read_bytes()).hexdigest()
+    except (OSError, ValueError, AttributeError):
+        return None
+    if recorded.get("graph") != ONTOLOGY_GRAPH or recorded.get("sha256") != current:
+        return None
+    return WithOntology(open_store(path))
+
+
+class WithOntology:
+    """A store whose queries read the data and the ontology graph together as their default graph.
+
+    It answers what an in-memory store of the data plus the ontology answers (see :func:`add_ontology`),
+    without parsing either: subclass and subproperty paths (``?x a/rdfs:subClassOf* fz:Actor``) work on the
+    persistent store, read-only.
+    """
+
+    def __init__(self, store: pyoxigraph.Store) -> None:
+        self.store = store
+
+    def query(self, query: str, **options: Any) -> Any:
+        """``pyoxigraph.Store.query`` with the default graph made of the data and the ontology graph."""
+        import pyoxigraph
+
+        graphs: list[pyoxigraph.NamedNode | pyoxigraph.BlankNode | pyoxigraph.DefaultGraph] = [
+            pyoxigraph.DefaultGraph(),
+            pyoxigraph.NamedNode(ONTOLOGY_GRAPH),
+        ]
+        return self.store.query(query, default_graph=graphs, **options)
 
 
 WRITTEN = "dataset.nt"

@@ -344,3 +344,19 @@ def test_tables_render_in_three_formats():
     assert data["rows"][0] == {"地区": "吉林省", "score": 0.5, "common": ["甲", "乙"]}
     with pytest.raises(InputError, match="choose from text, csv, json"):
         render(table, "xml")
+
+
+def test_betweenness_is_exact_within_the_budget_and_sampled_beyond_it() -> None:
+    """Regression (issue 10): the regions graph of the nationwide data (482 nodes, 52,000 edges) took exact
+    betweenness, half a minute; the default now samples when nodes × edges exceed the budget."""
+    import networkx as nx
+
+    from kg.analysis.metrics import BETWEENNESS_BUDGET, default_sample
+
+    small = nx.path_graph(50)
+    assert default_sample(small) is None
+    dense = nx.complete_graph(400)
+    edges = dense.number_of_edges()
+    assert 400 * edges > BETWEENNESS_BUDGET
+    assert default_sample(dense) == max(10, BETWEENNESS_BUDGET // edges)
+    assert default_sample(nx.complete_graph(3000)) == 10

@@ -298,4 +298,4 @@ def test_read_command_builds_a_missing_dataset_first(tmp_path: Path):
     code, output = invoke("stats", "--format", "json", "--dist", str(tmp_path / "new"))
     assert code == 0, output
     assert (tmp_path / "new" / "dataset.nt").is_file()
-    assert '"schema": "fazhi-kg/stats/2"' in output
+    assert '"schema": "fazhi-kg/stats/3"' in output

@@ -100,7 +100,7 @@ def test_json_schema_is_stable(stats: kstats.Stats) -> None:
     assert list(document) == [
         "schema", "triples", "classes", "properties", "regions", "completeness", "link_graph"
     ]
-    assert document["schema"] == "fazhi-kg/stats/2"
+    assert document["schema"] == "fazhi-kg/stats/3"
     assert document["regions"][1] == {
         "code": "220000", "name_zh": "吉林省", "name_en": "Jilin",
         "cases": 1, "measures": 4, "institutions": 3, "regulations": 1, "outcomes": 2,
@@ -123,3 +123,21 @@ def test_text_and_markdown(stats: kstats.Stats) -> None:
     markdown = stats.to_markdown()
     assert "| 220000 | 吉林省 | 1 | 4 | 3 | 1 | 2 |" in markdown
     assert "| `fz:Case` | 3 |" in markdown
+
+
+def test_kg_stats_leaves_out_the_link_graph_unless_asked(tmp_path: Path) -> None:
+    """Regression (issue 10): kg stats took 18 s on the bundled dataset, most of it pulling every link into
+    networkx; the link graph is now computed on request, and said to be missing otherwise."""
+    from helpers import invoke
+
+    code, output = invoke("stats", "--format", "json", "--data", str(FIXTURE))
+    assert code == 0, output
+    assert json.loads(output)["link_graph"] is None
+    code, output = invoke("stats", "--format", "json", "--data", str(FIXTURE), "--link-graph")
+    assert code == 0, output
+    full = json.loads(output)
+    assert full["link_graph"]["nodes"] > 0 and full["link_graph"]["definition"]
+    code, text = invoke("stats", "--data", str(FIXTURE))
+    assert code == 0 and "link graph: not computed (kg stats --link-graph" in text, text
+    without = kstats.compute(from_graph(rdflib.Graph().parse(FIXTURE)), link_graph=False)
+    assert "Link graph: not computed" in without.to_markdown()

@@ -70,7 +70,10 @@ def test_store_holds_the_published_graph_equal_in_value(built: Path, store) -> N
         tuple(_value_key(t) for t in (q.subject, q.predicate, q.object))
         for q in pyoxigraph.parse(path=str(built / "dataset.nt"), format=pyoxigraph.RdfFormat.N_TRIPLES)
     }
-    stored = {tuple(_value_key(t) for t in (q.subject, q.predicate, q.object)) for q in store}
+    stored = {
+        tuple(_value_key(t) for t in (q.subject, q.predicate, q.object))
+        for q in store.quads_for_pattern(None, None, None, pyoxigraph.DefaultGraph())
+    }
     assert stored == published
 
 
@@ -79,7 +82,10 @@ def test_bundled_data_differs_in_the_store_only_by_derived_integer_datatypes(bui
     of derived integers (xsd:positiveInteger → xsd:integer); every lexical form and language tag is kept."""
     import pyoxigraph
 
-    stored = {(str(q.subject), str(q.predicate), str(q.object)) for q in store}
+    stored = {
+        (str(q.subject), str(q.predicate), str(q.object))
+        for q in store.quads_for_pattern(None, None, None, pyoxigraph.DefaultGraph())
+    }
     changed = set()
     for quad in pyoxigraph.parse(path=str(built / "dataset.nt"), format=pyoxigraph.RdfFormat.N_TRIPLES):
         key = (str(quad.subject), str(quad.predicate), str(quad.object))
@@ -114,7 +120,7 @@ def test_kg_load_makes_a_store_that_read_commands_take(built: Path, tmp_path: Pa
     assert code == 0
     assert json.loads(from_store) == json.loads(from_file)
     code, stats = invoke("stats", "--store", str(target), "--format", "json")
-    assert code == 0 and json.loads(stats)["triples"] == len(open_store(target))
+    assert code == 0 and json.loads(stats)["triples"] == _default_graph_size(open_store(target))
 
 
 def test_kg_load_refuses_to_overwrite_a_folder_that_is_no_store(built: Path, tmp_path: Path) -> None:
@@ -134,7 +140,7 @@ def test_kg_load_replaces_an_older_store_only_when_the_new_one_is_complete(
     bad.write_text("<http://e/s> <http://e/p> .\n")
     code, output = invoke("load", str(bad), "--store", str(target))
     assert code == 2 and "bad.ttl" in output
-    assert is_store(target) and len(open_store(target)) == 0
+    assert is_store(target) and _default_graph_size(open_store(target)) == 0
 
 
 def test_read_commands_refuse_more_than_one_source(built: Path) -> None:
@@ -171,3 +177,78 @@ def test_validate_and_export_on_a_store_see_the_literals_as_written(built: Path,
     assert json.loads(on_store) == json.loads(on_file)
     code, exported = invoke("export", "--store", str(target), "--format", "nt")
     assert code == 0 and exported == (built / "dataset.nt").read_text(encoding="utf-8")
+
+
+def _default_graph_size(store) -> int:
+    import pyoxigraph
+
+    return sum(1 for _ in store.quads_for_pattern(None, None, None, pyoxigraph.DefaultGraph()))
+
+
+def test_the_store_holds_the_ontology_in_its_own_graph_without_the_triples_the_data_has(store) -> None:
+    """The ontology graph adds to the data exactly what an in-memory store of data + ontology holds more."""
+    import pyoxigraph
+
+    from kg.loading import read_quads
+    from kg.resources import ontology_file
+    from kg.store import ONTOLOGY_GRAPH
+
+    graph = pyoxigraph.NamedNode(ONTOLOGY_GRAPH)
+    held = {(q.subject, q.predicate, q.object) for q in store.quads_for_pattern(None, None, None, graph)}
+    ontology = {
+        (q.subject, q.predicate, q.object)
+        for q in read_quads(ontology_file())
+        if not isinstance(q.subject, pyoxigraph.BlankNode) and not isinstance(q.object, pyoxigraph.BlankNode)
+    }
+    in_data = {t for t in ontology if pyoxigraph.Quad(*t) in store}
+    blank = pyoxigraph.BlankNode
+    named = {t for t in held if not isinstance(t[0], blank) and not isinstance(t[2], blank)}
+    assert named == ontology - in_data
+    assert not {t for t in held if pyoxigraph.Quad(*t) in store}, "no triple both in the data and the graph"
+    assert list(store.named_graphs()) == [graph]
+
+
+ONTOLOGY_QUERIES = [
+    "SELECT ?x WHERE { ?x a/rdfs:subClassOf* fz:Actor }",
+    "SELECT ?class (COUNT(?x) AS ?n) WHERE { ?x a/rdfs:subClassOf* ?class } GROUP BY ?class",
+    "SELECT ?p (COUNT(*) AS ?n) WHERE { ?s ?p ?o } GROUP BY ?p",
+    "SELECT ?s ?label WHERE { ?s rdfs:label ?label ; a owl:ObjectProperty }",
+]
+
+
+@pytest.mark.parametrize("text", ONTOLOGY_QUERIES)
+def test_queries_with_the_ontology_answer_on_the_store_as_on_the_file(built: Path, text: str) -> None:
+    """Regression (issue 10): a default kg query (ontology beside the data) re-parsed dataset.nt; it now reads
+    the store's ontology graph with the data, and must answer exactly as the in-memory path does."""
+    from kg.store import WithOntology, with_ontology
+
+    assert isinstance(with_ontology(store_path(built)), WithOntology), "the built store's ontology is current"
+    code, on_store = invoke("query", text, "--dist", str(built), "--format", "json")
+    assert code == 0, on_store
+    code, on_file = invoke("query", text, "--data", str(built / "dataset.nt"), "--format", "json")
+    assert code == 0, on_file
+    assert json.loads(on_store) == json.loads(on_file)
+    assert json.loads(on_store)["results"]["bindings"], "the query must find something"
+
+
+def test_a_store_with_an_older_ontology_is_read_with_the_ontology_loaded_again(tmp_path: Path) -> None:
+    """The marker records the ontology's sha256; a store made with another ontology is not current."""
+    import pyoxigraph
+
+    from kg.store import with_ontology
+
+    quad = pyoxigraph.Quad(
+        pyoxigraph.NamedNode("https://w3id.org/fazhi/id/case/x"),
+        pyoxigraph.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"),
+        pyoxigraph.NamedNode("https://w3id.org/fazhi/ontology#Case"),
+    )
+    target = make_store(tmp_path / "store", [quad])
+    assert with_ontology(target) is not None
+    marker = target / "kg-store.json"
+    data = json.loads(marker.read_text())
+    data["ontology"]["sha256"] = "0" * 64
+    marker.write_text(json.dumps(data))
+    assert with_ontology(target) is None
+    text = "SELECT ?x WHERE { ?x a/rdfs:subClassOf* prov:Entity }"
+    code, output = invoke("query", "--store", str(target), text)
+    assert code == 0 and "case:x" in output, output

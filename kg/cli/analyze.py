@@ -133,7 +133,10 @@ _GRAPH_OPTION = click.option(
     "--sample",
     type=click.IntRange(min=1),
     default=None,
-    help="Estimate betweenness from this many source nodes (default: exact up to 2,000 nodes, else 100).",
+    help=(
+        "Estimate betweenness from this many source nodes (default: exact when nodes × edges ≤ 3 million, "
+        "else as many sources as fit that; the output says which)."
+    ),
 )
 @click.option("--seed", type=int, default=0, show_default=True, help="Seed of the sampling.")
 @click.option("--top", type=click.IntRange(min=1), default=20, show_default=True, help="How many nodes.")
@@ -149,13 +152,13 @@ def centrality_command(
       kg analyze centrality --graph regions --by topic
       kg analyze centrality --graph entity --sample 100
     """
-    from ..analysis.metrics import centrality
+    from ..analysis.metrics import centrality, default_sample
 
     store = _store(options)
     with progress("computing centralities"):
         graph = _graph(store, graph_name, kinds, 1)
-        if sample is None and graph.number_of_nodes() > 2000:
-            sample = 100
+        if sample is None:
+            sample = default_sample(graph)
         result = centrality(graph, sample=sample, seed=seed)
     columns = ("label", "kind", "degree", "betweenness", "eigenvector", "node")
     notes = (

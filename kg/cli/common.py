@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from rdflib import Graph
 
     from ..endpoint import Endpoint
+    from ..store import WithOntology
     from ..validation import NTriples
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -233,12 +234,14 @@ class DataSource:
             )
         return NTriples(text, str(paths[0]) if len(paths) == 1 else "data")
 
-    def store(self, *, ontology: bool = False) -> pyoxigraph.Store | Endpoint:
+    def store(self, *, ontology: bool = False) -> pyoxigraph.Store | WithOntology | Endpoint:
         """The backend queries run on: the remote endpoint, the store given, an in-memory store of the files
         given, or else the built dataset's store (built first if missing). With ``ontology`` the ontology goes
-        beside the data in an in-memory store (a persistent store is opened read-only: this costs a parse);
-        an endpoint answers with what the server holds."""
-        from ..store import matches, open_store, store_path, written
+        beside the data: a persistent store holds it in a named graph (written by ``kg build`` and ``kg
+        load``), read together with the data; files, and a store without a current ontology graph, are
+        loaded with the ontology into an in-memory store (a parse); an endpoint answers with what the server
+        holds."""
+        from ..store import open_store, with_ontology, written
 
         if self.endpoint_url:
             from ..endpoint import endpoint
@@ -252,6 +255,11 @@ class DataSource:
                 max_bytes=self.max_bytes,
             )
         if ontology:
+            persistent = self._persistent()
+            if persistent is not None:
+                view = with_ontology(persistent)
+                if view is not None:
+                    return view
             files = self.files
             if self.store_dir is not None:
                 open_store(self.store_dir)  # a clear error when it is no store
@@ -264,13 +272,9 @@ class DataSource:
                 max_bytes=self.max_bytes,
                 ontology=True,
             )
-        if self.store_dir is not None:
-            return open_store(self.store_dir)
-        if not self.files:
-            (dataset,) = dataset_files((), self.dist_dir)
-            built = store_path(self.dist_dir)
-            if matches(built, dataset):
-                return open_store(built)
+        persistent = self._persistent()
+        if persistent is not None:
+            return open_store(persistent)
         return load_store(
             self.files,
             self.dist_dir,
@@ -278,6 +282,21 @@ class DataSource:
             max_bytes=self.max_bytes,
             ontology=ontology,
         )
+
+
+    def _persistent(self) -> Path | None:
+        """The persistent store to read: the one given, else the built dataset's when it matches
+        ``dataset.nt`` (the dataset is built first if missing); None when files are given or it does not
+        match."""
+        from ..store import matches, store_path
+
+        if self.store_dir is not None:
+            return self.store_dir
+        if self.files:
+            return None
+        (dataset,) = dataset_files((), self.dist_dir)
+        built = store_path(self.dist_dir)
+        return built if matches(built, dataset) else None
 
 
 _EVERYTHING = "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }"

@@ -102,8 +102,9 @@ def query_command(
             raise click.UsageError("--param goes with --name")
         text = read_query(query or "")
         origin = query if query and text != query else "query"
-    with _named_errors(origin):
-        queries.check(text, allow_network=source.allow_network)
+    if name is None:  # a named query is kg's own text: run_named reads it without rdflib's parser
+        with _named_errors(origin):
+            queries.check(text, allow_network=source.allow_network)
     store = source.store(ontology=with_ontology)
     with _named_errors(origin):
         if name is not None:
@@ -163,24 +164,35 @@ def _parse_params(params: tuple[str, ...]) -> dict[str, str]:
     default="text",
     help="How to print the statistics (json: the documented stable form).",
 )
+@click.option(
+    "--link-graph",
+    "with_link_graph",
+    is_flag=True,
+    help="Also the link graph's metrics (every link of the dataset through networkx: slow on large data).",
+)
 @output_option
 @data_options
 def stats_command(
     fmt: str,
+    with_link_graph: bool,
     output: Path | None,
     source: DataSource,
 ) -> None:
-    """Statistics of the dataset: triples, classes, properties, regions, completeness, graph metrics.
+    """Statistics of the dataset: triples, classes, properties, regions, completeness; with --link-graph
+    also graph metrics.
 
     \b
     Example:
       kg stats
       kg stats --format json > stats.json
+      kg stats --link-graph
     """
     from ..limits import run_with_timeout
     from ..stats import compute
 
     store = source.store()
-    stats = run_with_timeout(compute, store, timeout=source.worker_timeout, what="statistics")
+    stats = run_with_timeout(
+        compute, store, link_graph=with_link_graph, timeout=source.worker_timeout, what="statistics"
+    )
     rendered = {"text": stats.to_text, "json": stats.to_json, "markdown": stats.to_markdown}[fmt]()
     write_output(rendered, output)
