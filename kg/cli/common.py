@@ -193,9 +193,9 @@ class DataSource:
         whose client keeps its own deadline (and needs the network a sandboxed worker lacks)."""
         return None if self.endpoint_url else self.timeout
 
-    def graph(self, *more: Path) -> Graph:
-        """The data as an rdflib graph (``more`` files first, then ``--data``, ``--store``, ``--endpoint``;
-        else the built dataset's N-Triples file, which keeps every literal as written)."""
+    def _written_files(self, *more: Path) -> tuple[Path, ...]:
+        """The files holding the data as written: ``more``, then ``--data``; else a ``--store``'s own copy
+        (none when the store keeps no copy); empty for the built dataset or an endpoint."""
         files = (*more, *self.files)
         if not files and self.store_dir is not None:
             from ..store import open_store, written
@@ -203,6 +203,12 @@ class DataSource:
             open_store(self.store_dir)  # a clear error when it is no store
             copy = written(self.store_dir)
             files = (copy,) if copy else ()
+        return files
+
+    def graph(self, *more: Path) -> Graph:
+        """The data as an rdflib graph (``more`` files first, then ``--data``, ``--store``, ``--endpoint``;
+        else the built dataset's N-Triples file, which keeps every literal as written)."""
+        files = self._written_files(*more)
         if not files and (self.endpoint_url or self.store_dir):
             from ..query import run
 
@@ -216,13 +222,7 @@ class DataSource:
         data comes through :meth:`graph`)."""
         from ..validation import NTriples
 
-        files = (*more, *self.files)
-        if not files and self.store_dir is not None:
-            from ..store import open_store, written
-
-            open_store(self.store_dir)  # a clear error when it is no store
-            copy = written(self.store_dir)
-            files = (copy,) if copy else ()
+        files = self._written_files(*more)
         if not files and (self.endpoint_url or self.store_dir):
             return NTriples.from_graph(self.graph())
         from ..loading import DEFAULT_MAX_BYTES, read_ntriples
@@ -241,7 +241,7 @@ class DataSource:
         load``), read together with the data; files, and a store without a current ontology graph, are
         loaded with the ontology into an in-memory store (a parse); an endpoint answers with what the server
         holds."""
-        from ..store import open_store, with_ontology, written
+        from ..store import open_store, with_ontology
 
         if self.endpoint_url:
             from ..endpoint import endpoint
@@ -260,13 +260,8 @@ class DataSource:
                 view = with_ontology(persistent)
                 if view is not None:
                     return view
-            files = self.files
-            if self.store_dir is not None:
-                open_store(self.store_dir)  # a clear error when it is no store
-                copy = written(self.store_dir)
-                files = (copy,) if copy else ()
             return load_store(
-                files,
+                self._written_files(),
                 self.dist_dir,
                 allow_network=self.allow_network,
                 max_bytes=self.max_bytes,
