@@ -332,9 +332,7 @@ def _validate_fast(data: NTriples, shapes: Graph, ontology: Graph, notes: list[s
     parse of the text that keeps only the statements the results need (see :func:`_report_context`)."""
     from .store import _ntriples
 
-    axioms = Graph()
-    for triple in ontology.triples((None, RDFS.subClassOf, None)):
-        axioms.add(triple)
+    axioms = _subclass_axioms(ontology)
     text = data.text if data.text.endswith("\n") or not data.text else data.text + "\n"
     try:
         results = _run_pyshacl(text + "".join(_ntriples(axioms)), shapes, turbo=True)
@@ -423,12 +421,19 @@ def _with_subclass_axioms(data: Graph, ontology: Graph) -> Graph:
     pyshacl's own ``ont_graph`` mixes the whole ontology into a copy of the data: a third of the run time on
     the full dataset, for nothing that SHACL core without inference reads except the class hierarchy.
     """
-    axioms = Graph()
-    for triple in ontology.triples((None, RDFS.subClassOf, None)):
-        axioms.add(triple)
+    axioms = _subclass_axioms(ontology)
     if len(axioms) == 0:
         return data
     return ReadOnlyGraphAggregate([data, axioms])
+
+
+def _subclass_axioms(ontology: Graph) -> Graph:
+    """The ontology's ``rdfs:subClassOf`` triples: all that SHACL core without inference reads of it, which
+    both engines add to the data."""
+    axioms = Graph()
+    for triple in ontology.triples((None, RDFS.subClassOf, None)):
+        axioms.add(triple)
+    return axioms
 
 
 def _run_pyshacl(data: Graph | str, shapes: Graph, *, turbo: bool = False) -> Graph:
