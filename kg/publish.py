@@ -862,16 +862,12 @@ def staged_folder(out_dir: Path) -> Iterator[Path]:
 
 def _write_manifest(folder: Path) -> None:
     """The manifest: what the folder holds, with a digest of every top-level file (deterministic)."""
-    import hashlib
+    from .sources import sha256_of
 
     entries: dict[str, str] = {}
     for entry in sorted(folder.iterdir()):
         if entry.is_file():
-            digest = hashlib.sha256()
-            with entry.open("rb") as stream:
-                while chunk := stream.read(1 << 20):
-                    digest.update(chunk)
-            entries[entry.name] = "sha256:" + digest.hexdigest()
+            entries[entry.name] = "sha256:" + sha256_of(entry)
         else:
             entries[entry.name] = "folder"
     manifest = {"generator": "fazhi-kg", "kind": "build", "format": 1, "entries": entries}

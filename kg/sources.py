@@ -28,8 +28,12 @@ class SourceDocument:
 
 
 def sha256_of(path: Path) -> str:
-    """The hex sha256 of a file's bytes."""
-    return hashlib.sha256(path.read_bytes()).hexdigest()
+    """The hex sha256 of a file's bytes, read in blocks (published dumps are hundreds of MB)."""
+    digest = hashlib.sha256()
+    with path.open("rb") as stream:
+        while block := stream.read(1 << 20):
+            digest.update(block)
+    return digest.hexdigest()
 
 
 def line_offsets(text: str, first: int, last: int) -> tuple[int, int] | None:

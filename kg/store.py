@@ -201,10 +201,17 @@ def _escape(lexical: str) -> str:
 
 
 def from_ntriples(ntriples: bytes) -> pyoxigraph.Store:
-    """An in-memory store bulk-loaded from N-Triples that kg wrote (read leniently: already checked)."""
+    """An in-memory store bulk-loaded from N-Triples that kg wrote."""
     import pyoxigraph
 
-    store = pyoxigraph.Store()
+    return _bulk_load_written(pyoxigraph.Store(), ntriples)
+
+
+def _bulk_load_written(store: pyoxigraph.Store, ntriples: bytes) -> pyoxigraph.Store:
+    """``store`` with N-Triples that kg wrote bulk-loaded into it (read leniently: kg checked them when it
+    wrote them); Oxigraph's loader parses and indexes on its own threads without holding the interpreter."""
+    import pyoxigraph
+
     store.bulk_load(ntriples, pyoxigraph.RdfFormat.N_TRIPLES, lenient=True)
     return store
 
@@ -276,15 +283,8 @@ class StagedStore:
         return self._store
 
     def load(self, ntriples: bytes) -> pyoxigraph.Store:
-        """Bulk-load N-Triples that kg wrote (read leniently: already checked); the store.
-
-        Oxigraph's loader parses and indexes on its own threads without holding the interpreter.
-        """
-        import pyoxigraph
-
-        store = self.store
-        store.bulk_load(ntriples, pyoxigraph.RdfFormat.N_TRIPLES, lenient=True)
-        return store
+        """Bulk-load N-Triples that kg wrote; the store."""
+        return _bulk_load_written(self.store, ntriples)
 
     def commit(self, *, source: Path | None = None, quads: Sequence[pyoxigraph.Quad] = ()) -> None:
         """Close the store, keep the data as written beside it, and put it in place of the target.
@@ -359,8 +359,6 @@ def add_ontology(store: pyoxigraph.Store) -> dict[str, str]:
     --data`` loads) holds each triple once. So a query over both graphs (:class:`WithOntology`) answers as
     that in-memory store does, and the store stays read-only when queried.
     """
-    import hashlib
-
     import pyoxigraph
 
     from .loading import read_quads
@@ -373,20 +371,25 @@ def add_ontology(store: pyoxigraph.Store) -> dict[str, str]:
         if pyoxigraph.Quad(q.subject, q.predicate, q.object) not in store
     ]
     store.bulk_extend(added)
-    return {"graph": ONTOLOGY_GRAPH, "sha256": hashlib.sha256(ontology_file().read_bytes()).hexdigest()}
+    return {"graph": ONTOLOGY_GRAPH, "sha256": _ontology_sha256()}
+
+
+def _ontology_sha256() -> str:
+    """The shipped ontology file's sha256: a store's ontology graph is current when its marker records it."""
+    from .resources import ontology_file
+    from .sources import sha256_of
+
+    return sha256_of(ontology_file())
 
 
 def with_ontology(path: Path) -> WithOntology | None:
     """The store at ``path`` with its ontology graph beside the data, or None when it holds no ontology graph
     or one older than the shipped ontology (then the caller loads the ontology itself)."""
-    import hashlib
     import json
-
-    from .resources import ontology_file
 
     try:
         recorded = json.loads((Path(path) / _MARKER).read_text()).get("ontology") or {}
-        current = hashlib.sha256(ontology_file().read_bytes()).hexdigest()
+        current = _ontology_sha256()
     except (OSError, ValueError, AttributeError):
         return None
     if recorded.get("graph") != ONTOLOGY_GRAPH or recorded.get("sha256") != current:

@@ -359,6 +359,7 @@ class Site:
 
     def landing(self, store: pyoxigraph.Store) -> dict[str, Any]:
         from ..publish import PUBLISHED_FILES, download_root
+        from ..sources import sha256_of
 
         release = self.release
         classes: dict[str, int] = defaultdict(int)
@@ -371,7 +372,7 @@ class Site:
                 "title": PUBLISHED_FILES[name].title if name in PUBLISHED_FILES else "VoID and DCAT metadata",
                 "media_type": PUBLISHED_FILES[name].media_type if name in PUBLISHED_FILES else "text/turtle",
                 "bytes": path.stat().st_size,
-                "sha256": _file_sha256(path),
+                "sha256": sha256_of(path),
                 "anchor": f"dataset/distribution/{name}",
             }
             for name, path in sorted(self.downloads.items())
@@ -663,17 +664,6 @@ class Site:
 
 
 # --- writing the site ---------------------------------------------------------------------------------------
-
-
-def _file_sha256(path: Path) -> str:
-    """The hex sha256 of a file, read in blocks (the downloads are hundreds of MB at nationwide scale)."""
-    import hashlib
-
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def render_site(site: Site, store: pyoxigraph.Store, ontology: Any, shapes: Any) -> dict[str, bytes]:
