@@ -450,7 +450,8 @@ class Site:
         }
 
     def void_partitions(self) -> dict[str, list[dict[str, Any]]]:
-        """The class and property partitions of ``void.ttl`` with their counts, and its other ``dataset/…`` nodes.
+        """The class and property partitions of ``void.ttl`` with their counts, and its other ``dataset/…``
+        nodes.
 
         Each row carries its IRI's anchor (``dataset/class/fz-Case``), so that every IRI ``void.ttl`` mints
         opens a row of the landing page. Distributions are the rows of the download table.
@@ -486,7 +487,8 @@ class Site:
             anchor = str(node)[len(self.base) :]
             if not isinstance(node, URIRef) or not str(node).startswith(prefix):
                 continue
-            if anchor.startswith(("dataset/class/", "dataset/property/")) or anchor.split("/sha256")[0] in files:
+            partition = anchor.startswith(("dataset/class/", "dataset/property/"))
+            if partition or anchor.split("/sha256")[0] in files:
                 continue
             address = void.value(node, DCAT.endpointURL) or void.value(node, DCAT.accessURL)
             found["service"].append({"anchor": anchor, "address": str(address or "")})
