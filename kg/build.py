@@ -10,12 +10,14 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, cast
 
 from .store import select
 from .terms import DEFAULT_BASE, PREFIXES
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
+
     from rdflib import Graph, URIRef
     from rdflib.term import Identifier
 
@@ -25,6 +27,8 @@ if TYPE_CHECKING:
 
 Triple = tuple["Identifier", "Identifier", "Identifier"]
 """(subject, predicate, object) of rdflib terms."""
+TermTriple = tuple[str, str, str]
+"""(subject, predicate, object) as N-Triples terms (:mod:`kg.ntriples`)."""
 
 
 @dataclass(frozen=True)
@@ -148,7 +152,24 @@ LAYERS = ("vocabularies", "jurisdictions", "legislation", "cases")
 
 
 def dataset_layers(*, cases_dir: Path | None = None, base: str = DEFAULT_BASE) -> dict[str, set[Triple]]:
-    """The dataset split by the input each triple comes from, in the order of :data:`LAYERS`.
+    """The dataset split by the input each triple comes from, in the order of :data:`LAYERS`, as rdflib terms
+    (see :func:`written_layers`).
+    """
+    from .legislation.rdf import rdflib_triples
+
+    layers = written_layers(cases_dir=cases_dir, base=base)
+    legislation = cast("set[TermTriple]", layers["legislation"])
+    return {
+        layer: set(rdflib_triples(legislation)) if layer == "legislation" else cast("set[Triple]", triples)
+        for layer, triples in layers.items()
+    }
+
+
+def written_layers(
+    *, cases_dir: Path | None = None, base: str = DEFAULT_BASE
+) -> dict[str, set[Triple] | set[TermTriple]]:
+    """The dataset split by the input each triple comes from, in the order of :data:`LAYERS`, as a build
+    writes it: the legislation layer (most of the dataset) as N-Triples terms, the others as rdflib terms.
 
     ``vocabularies``: the SKOS schemes, the notice and the public sources of checked facts; ``jurisdictions``:
     the divisions of China;
@@ -165,19 +186,19 @@ def dataset_layers(*, cases_dir: Path | None = None, base: str = DEFAULT_BASE) -
     vocabulary = case_vocabulary(vocabulary_graph)
     cases = read_cases(cases_dir or default_cases_dir(), vocabulary)
     table = jurisdiction_table()
-    layers: dict[str, set[Triple]] = {layer: set() for layer in LAYERS}
+    layers: dict[str, set[Triple]] = {layer: set() for layer in LAYERS if layer != "legislation"}
     layers["vocabularies"].update(cast("set[Triple]", set(vocabulary_graph)))
     layers["vocabularies"].update(public_source_triples(read_public_sources()))
     layers["jurisdictions"].update(all_jurisdiction_triples(table))
     records = _legislation_records()
+    legislation: set[TermTriple] = set()
     link: RegulationLinker | None = None
     if records is not None:
         from .legislation import LegislationCorpus, link_case_regulation
-        from .legislation.rdf import legislation_triples
+        from .legislation.rdf import legislation_terms
 
-        legislation = legislation_triples(records, table)
-        layers["legislation"].update(legislation)
-        layers["legislation"].update(_mechanism_links(legislation))
+        legislation.update(legislation_terms(records, table))
+        legislation.update(_mechanism_links(legislation))
         corpus = LegislationCorpus(records, table)
 
         def link(regulation: Regulation) -> URIRef | None:
@@ -192,7 +213,9 @@ def dataset_layers(*, cases_dir: Path | None = None, base: str = DEFAULT_BASE) -
     )
     if base != DEFAULT_BASE:
         layers = {layer: rebase(triples, base) for layer, triples in layers.items()}
-    return layers
+        legislation = rebase_terms(legislation, base)
+    written: dict[str, set[Triple] | set[TermTriple]] = {**layers, "legislation": legislation}
+    return {layer: written[layer] for layer in LAYERS}
 
 
 def dataset_triples(*, cases_dir: Path | None = None, base: str = DEFAULT_BASE) -> set[Triple]:
@@ -206,16 +229,14 @@ def dataset_triples(*, cases_dir: Path | None = None, base: str = DEFAULT_BASE) 
     return triples
 
 
-def _mechanism_links(legislation: list[tuple[Any, Any, Any]]) -> set[Triple]:
+def _mechanism_links(legislation: Iterable[TermTriple]) -> set[TermTriple]:
     """The curated mechanism ↔ topic links (data/vocab/mechanism-topics.tsv) for the topics the corpus has."""
-    from rdflib import URIRef
-
     from .legislation.mechanisms import mapping_triples, read_mapping
-    from .terms import FZ
+    from .legislation.rdf import TOPIC
+    from .ntriples import iri
 
-    topic = {FZ.topic}  # set membership compares hashes first: rdflib's __eq__ runs only on a match
-    topics = {str(o).rsplit("/", 1)[1] for _s, p, o in legislation if p in topic}
-    return {(URIRef(s), URIRef(p), URIRef(o)) for s, p, o in mapping_triples(read_mapping(), topics)}
+    topics = {o[1:-1].rsplit("/", 1)[1] for _s, p, o in legislation if p == TOPIC}
+    return {(iri(s), iri(p), iri(o)) for s, p, o in mapping_triples(read_mapping(), topics)}
 
 
 def dataset_graph(*, cases_dir: Path | None = None, base: str = DEFAULT_BASE) -> Graph:
@@ -237,6 +258,16 @@ def rebase(triples: set[Triple], base: str) -> set[Triple]:
         if isinstance(term, URIRef) and str(term).startswith(DEFAULT_BASE):
             return URIRef(base + str(term)[len(DEFAULT_BASE) :])
         return term
+
+    return {(move(s), p, move(o)) for s, p, o in triples}
+
+
+def rebase_terms(triples: set[TermTriple], base: str) -> set[TermTriple]:
+    """:func:`rebase` of triples of N-Triples terms."""
+    under = "<" + DEFAULT_BASE
+
+    def move(term: str) -> str:
+        return "<" + base + term[len(under) :] if term.startswith(under) else term
 
     return {(move(s), p, move(o)) for s, p, o in triples}
 
@@ -269,7 +300,7 @@ def build(
 
     check_build_folder(out_dir)
     started = time.perf_counter()
-    text = dataset_text(dataset_layers(cases_dir=cases_dir, base=base), base)
+    text = dataset_text(written_layers(cases_dir=cases_dir, base=base), base)
     with stores.staged_store(stores.store_path(out_dir)) as staged:
         files = dataset_files(
             text,

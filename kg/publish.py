@@ -138,7 +138,8 @@ class DatasetText:
 def dataset_text(
     layers: Mapping[str, Iterable[tuple[Any, Any, Any]]], base: str = DEFAULT_BASE
 ) -> DatasetText:
-    """The dataset's layers (rdflib-term triples each) as sorted, distinct N-Triples.
+    """The dataset's layers as sorted, distinct N-Triples. A layer's triples are rdflib terms, or N-Triples
+    terms already (plain strings, :mod:`kg.ntriples`), as the legislation mapping makes them.
 
     IRIs are written as they are (``<iri>``), after the check that keeps a line whole (no space, quote,
     angle bracket…); the serialisers check the rest of every IRI (:func:`parsed_ntriples`).
@@ -147,17 +148,24 @@ def dataset_text(
     """
     from rdflib import URIRef
 
+    from .ntriples import datatype_of
     from .store import BAD_IRI
 
     write = TermWriter()
-    iris: set[str] = set()
-    note = iris.add
+    terms: set[str] = set()  # the IRIs, blank nodes and N-Triples literals written
+    note = terms.add
     texts: dict[str, bytes] = {}
     runs: list[bytes] = []
     for layer, triples in layers.items():
         lines: set[bytes] = set()
         add = lines.add
         for s, p, o in triples:  # the hot loop: IRIs formatted in place, rdflib's own __eq__ never called
+            if type(s) is str:  # N-Triples terms: written as they are, literals sorted out below
+                note(s)
+                note(p)
+                note(o)
+                add(f"{s} {p} {o} .\n".encode())
+                continue
             subject = f"<{s}>" if type(s) is URIRef else write(s)
             predicate = f"<{p}>" if type(p) is URIRef else write(p)
             if type(o) is URIRef:
@@ -170,13 +178,14 @@ def dataset_text(
         ordered = sorted(lines)
         texts[layer] = b"".join(ordered)
         runs.extend(ordered)
-    for iri in iris:
+    for iri in terms:
         if iri[0] == "<" and BAD_IRI.search(iri, 1, len(iri) - 1):
             raise InputError(
                 f"not a valid IRI: {iri} (it holds a space, a quote, <, > or a control character)"
             )
     union = list(dict.fromkeys(sorted(runs)))  # merges the sorted runs; a triple of two layers once
-    names = {iri[1:-1] for iri in iris if iri[0] == "<"} | write.datatypes
+    names = {iri[1:-1] for iri in terms if iri[0] == "<"} | write.datatypes
+    names.update(datatype for term in terms if term[0] == '"' and (datatype := datatype_of(term)))
     return DatasetText(b"".join(union), texts, prefixes_of_iris(names, base), len(union))
 
 

@@ -8,6 +8,10 @@ versions and events point (``prov:wasDerivedFrom``) to ``fz:SourceRecord`` nodes
 ``fz:SourceDataset`` with its address and commit. Decisions link to the works they amend or repeal, found
 through the act each history line names and the titles each decision's own title names.
 No blank nodes; every IRI is minted from the records' facts, so a rebuild gives the same graph.
+
+The triples are made once, as N-Triples terms (:mod:`kg.ntriples`): a build writes them as they are
+(:func:`legislation_terms`), and the rdflib API (:func:`legislation_triples`, :func:`legislation_graph`) is
+Oxigraph's reading of the same lines, so the two cannot say different things.
 """
 
 from __future__ import annotations
@@ -16,10 +20,11 @@ import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
+from typing import TYPE_CHECKING
 from urllib.parse import quote
 
-from rdflib import DCTERMS, RDF, RDFS, SKOS, XSD, Graph, Literal, URIRef
+from rdflib import DCTERMS, RDF, RDFS, SKOS, XSD, Graph, URIRef
 
 from kg.divisions import JurisdictionTable
 from kg.legislation import datasets
@@ -28,7 +33,11 @@ from kg.legislation.records import COUNTRY, LEVEL_KINDS, LawRecord
 from kg.legislation.resolver import resolve_jurisdiction
 from kg.legislation.titles import normalise_title, title_hash
 from kg.legislation.topics import Topic, normalise_topic, topic_iri
+from kg.ntriples import Term, iri, literal
 from kg.terms import FZ, PROV, Ids
+
+if TYPE_CHECKING:
+    from rdflib.term import Identifier
 
 TOPIC_SCHEME = "topic"
 TOPIC_SCHEME_LABELS = {"zh": "法规主题", "en": "Regulation topics"}
@@ -53,29 +62,34 @@ _NATIONAL_ISSUERS = {
     "行政法规": ("国务院",),
 }
 _COURTS = ("最高人民法院", "最高人民检察院")
-_TRUE = Literal(True)
-_FALSE = Literal(False)
-# Terms looked up once: rdflib's Namespace attribute access costs more than adding the triple.
-_TYPE, _LABEL, _TITLE, _CONCEPT = RDF.type, RDFS.label, DCTERMS.title, SKOS.Concept
-_PREF_LABEL, _IN_SCHEME = SKOS.prefLabel, SKOS.inScheme
-_REGULATION, _JUDICIAL, _DECISION = FZ.Regulation, FZ.JudicialInterpretation, FZ.LegislativeDecision
-_VERSION, _TOPIC_CLASS, _EVENT = FZ.RegulationVersion, FZ.RegulationTopic, FZ.LegislativeEvent
-_HAS_VERSION, _EXPIRED, _SOURCE_RECORD = FZ.hasVersion, FZ.expired, FZ.sourceRecord
-_PASSED, _IN_FORCE, _VERSION_DATE = FZ.datePassed, FZ.dateInForce, FZ.dateVersion
-_KIND, _JURISDICTION, _TOPIC = FZ.regulationKind, FZ.jurisdiction, FZ.topic
-_ISSUER, _IMPLEMENTS = FZ.issuerName, FZ.implements
-_HAS_EVENT, _EVENT_KIND, _EVENT_DATE = FZ.hasEvent, FZ.eventKind, FZ.eventDate
-_BODY, _BODY_PLACE, _MEETING, _ORDINAL = FZ.bodyName, FZ.bodyJurisdiction, FZ.meeting, FZ.ordinal
-_ACT_TITLE, _ACT, _STARTS = FZ.amendingActTitle, FZ.amendingAct, FZ.startsVersion
-_AMENDS, _REPEALS, _REPEALED = FZ.amends, FZ.repeals, FZ.dateRepealed
-_DERIVED, _RECORD_CLASS, _DATASET_CLASS = PROV.wasDerivedFrom, FZ.SourceRecord, FZ.SourceDataset
-_RECORD_ID, _RECORD_PATH, _IN_DATASET, _COMMIT = FZ.recordId, FZ.recordPath, FZ.inDataset, FZ.commit
-_KINDS = {level: Ids.concept("regulation-kind", kind) for level, kind in LEVEL_KINDS.items()}
-_EVENT_KINDS = {kind: Ids.concept(EVENT_SCHEME, kind) for kind in EVENT_KINDS}
+_TRUE = literal("true", datatype=str(XSD.boolean))
+_FALSE = literal("false", datatype=str(XSD.boolean))
+_DATE, _POSITIVE = str(XSD.date), str(XSD.positiveInteger)
+_TYPE, _LABEL, _TITLE, _CONCEPT = iri(RDF.type), iri(RDFS.label), iri(DCTERMS.title), iri(SKOS.Concept)
+_PREF_LABEL, _IN_SCHEME, _SOURCE = iri(SKOS.prefLabel), iri(SKOS.inScheme), iri(DCTERMS.source)
+_REGULATION, _JUDICIAL = iri(FZ.Regulation), iri(FZ.JudicialInterpretation)
+_DECISION = iri(FZ.LegislativeDecision)
+_VERSION, _TOPIC_CLASS, _EVENT = iri(FZ.RegulationVersion), iri(FZ.RegulationTopic), iri(FZ.LegislativeEvent)
+_HAS_VERSION, _EXPIRED, _SOURCE_RECORD = iri(FZ.hasVersion), iri(FZ.expired), iri(FZ.sourceRecord)
+_PASSED, _IN_FORCE, _VERSION_DATE = iri(FZ.datePassed), iri(FZ.dateInForce), iri(FZ.dateVersion)
+_KIND, _JURISDICTION, TOPIC = iri(FZ.regulationKind), iri(FZ.jurisdiction), iri(FZ.topic)
+_ISSUER, _IMPLEMENTS = iri(FZ.issuerName), iri(FZ.implements)
+_HAS_EVENT, _EVENT_KIND, _EVENT_DATE = iri(FZ.hasEvent), iri(FZ.eventKind), iri(FZ.eventDate)
+_BODY, _BODY_PLACE = iri(FZ.bodyName), iri(FZ.bodyJurisdiction)
+_MEETING, _ORDINAL = iri(FZ.meeting), iri(FZ.ordinal)
+_ACT_TITLE, _ACT, _STARTS = iri(FZ.amendingActTitle), iri(FZ.amendingAct), iri(FZ.startsVersion)
+_AMENDS, _REPEALS, _REPEALED = iri(FZ.amends), iri(FZ.repeals), iri(FZ.dateRepealed)
+_DERIVED = iri(PROV.wasDerivedFrom)
+_RECORD_CLASS, _DATASET_CLASS = iri(FZ.SourceRecord), iri(FZ.SourceDataset)
+_RECORD_ID, _RECORD_PATH = iri(FZ.recordId), iri(FZ.recordPath)
+_IN_DATASET, _COMMIT = iri(FZ.inDataset), iri(FZ.commit)
+_KINDS = {level: iri(Ids.concept("regulation-kind", kind)) for level, kind in LEVEL_KINDS.items()}
+_EVENT_KINDS = {kind: iri(Ids.concept(EVENT_SCHEME, kind)) for kind in EVENT_KINDS}
 _DECISION_TARGET = re.compile(r"《([^《》]+)》")
 _ABOUT = re.compile(r"关于.*决定$")
 
-Triple = tuple[URIRef, URIRef, URIRef | Literal]
+Triple = tuple[Term, Term, Term]
+"""(subject, predicate, object) as N-Triples terms."""
 
 
 def work_iri(ids: Ids, code: str | None, key: str) -> URIRef:
@@ -85,12 +99,23 @@ def work_iri(ids: Ids, code: str | None, key: str) -> URIRef:
 
 def record_iri(ids: Ids, record: LawRecord) -> URIRef:
     """``{base}record/{source}/{record id}``: one source record (percent-encoded where needed)."""
-    return URIRef(f"{ids.base}record/{quote(record.source, safe='-_.')}/{quote(record.record, safe='-_.')}")
+    return URIRef(_record_address(ids.base, record.source, record.record))
 
 
 def dataset_iri(ids: Ids, dataset: datasets.Dataset) -> URIRef:
     """``{base}dataset/{id}``: a public source dataset."""
     return URIRef(f"{ids.base}dataset/{dataset.id}")
+
+
+@lru_cache(maxsize=65536)
+def _record_address(base: str, source: str, record: str) -> str:
+    """Made once per record: a work's triples name its records several times."""
+    return f"{base}record/{quote(source, safe='-_.')}/{quote(record, safe='-_.')}"
+
+
+def _record(ids: Ids, record: LawRecord) -> Term:
+    """:func:`record_iri` as a term."""
+    return iri(_record_address(ids.base, record.source, record.record))
 
 
 @dataclass(frozen=True)
@@ -102,7 +127,12 @@ class Work:
     code: str | None
     versions: tuple[LawRecord, ...]
 
-    @property
+    @cached_property
+    def node(self) -> Term:
+        """The work's IRI as a term."""
+        return iri(self.iri)
+
+    @cached_property
     def history(self) -> LawRecord | None:
         """The national-database record whose history makes the versions: the one with most events."""
         national = [v for v in self.versions if v.source == FLK_SOURCE]
@@ -196,13 +226,13 @@ def issuer_names(work: Work, table: JurisdictionTable) -> tuple[str, ...]:
     return ()
 
 
-def _zh(text: str) -> Literal:
-    return Literal(text, lang="zh")
+def _zh(text: str) -> Term:
+    return literal(text, language="zh")
 
 
 @lru_cache(maxsize=16384)
-def _date(text: str) -> Literal:
-    return Literal(text, datatype=XSD.date)
+def _date(text: str) -> Term:
+    return literal(text, datatype=_DATE)
 
 
 def act_key(title: str) -> str:
@@ -237,8 +267,8 @@ class Decisions:
 class Links:
     """Decision → work links gathered while mapping: (decision, property, work) and repeal dates."""
 
-    triples: set[tuple[URIRef, URIRef, URIRef]]
-    repealed: dict[URIRef, str]
+    triples: set[Triple]
+    repealed: dict[Term, str]
 
 
 @lru_cache(maxsize=4096)
@@ -254,38 +284,38 @@ def _source_triples(ids: Ids, records: Iterable[LawRecord]) -> list[Triple]:
     triples: list[Triple] = []
     used: dict[str, datasets.Dataset] = {}
     for record in records:
-        node = record_iri(ids, record)
+        node = _record(ids, record)
         dataset = datasets.dataset_of(record.source)
         used[dataset.id] = dataset
         path = datasets.record_path(record.source, record.record, record.path)
         triples += [
             (node, _TYPE, _RECORD_CLASS),
-            (node, _LABEL, Literal(f"{dataset.id} {record.record}", lang="zh")),
-            (node, _RECORD_ID, Literal(record.record)),
-            (node, _RECORD_PATH, Literal(path)),
-            (node, _IN_DATASET, dataset_iri(ids, dataset)),
+            (node, _LABEL, _zh(f"{dataset.id} {record.record}")),
+            (node, _RECORD_ID, literal(record.record)),
+            (node, _RECORD_PATH, literal(path)),
+            (node, _IN_DATASET, iri(dataset_iri(ids, dataset))),
         ]
     for dataset in used.values():
-        node = dataset_iri(ids, dataset)
+        node = iri(dataset_iri(ids, dataset))
         triples += [
             (node, _TYPE, _DATASET_CLASS),
-            (node, _LABEL, Literal(dataset.title, lang="zh")),
-            (node, _LABEL, Literal(dataset.title, lang="en")),
-            (node, DCTERMS.source, URIRef(dataset.address)),
-            (node, _COMMIT, Literal(dataset.commit)),
+            (node, _LABEL, _zh(dataset.title)),
+            (node, _LABEL, literal(dataset.title, language="en")),
+            (node, _SOURCE, iri(dataset.address)),
+            (node, _COMMIT, literal(dataset.commit)),
         ]
     return triples
 
 
-def version_triples(work: Work, node: URIRef, record: LawRecord, label: str, ids: Ids) -> list[Triple]:
+def version_triples(work: Work, node: Term, record: LawRecord, label: str, ids: Ids) -> list[Triple]:
     """The triples of one LawRefBook version; dates only where the record has them."""
     triples: list[Triple] = [
-        (work.iri, _HAS_VERSION, node),
+        (work.node, _HAS_VERSION, node),
         (node, _TYPE, _VERSION),
         (node, _LABEL, _zh(label)),
         (node, _EXPIRED, _TRUE if record.expired else _FALSE),
-        (node, _SOURCE_RECORD, Literal(f"lawrefbook/{record.source}/{record.record}")),
-        (node, _DERIVED, record_iri(ids, record)),
+        (node, _SOURCE_RECORD, literal(f"lawrefbook/{record.source}/{record.record}")),
+        (node, _DERIVED, _record(ids, record)),
     ]
     if record.published:
         triples.append((node, _PASSED, _date(record.published)))
@@ -316,12 +346,12 @@ def _history_triples(
     links: Links,
 ) -> list[Triple]:
     """Versions and events from the national database's history, each derived from its source record."""
-    node, source = work.iri, record_iri(ids, history)
+    node, source = work.node, _record(ids, history)
     triples: list[Triple] = []
     versions = history_versions(history.events)
-    version_nodes = [URIRef(f"{node}/v/{s}") for s in segments([date for _e, date in versions])]
+    version_nodes = [iri(f"{work.iri}/v/{s}") for s in segments([date for _e, date in versions])]
     repealed = next((e.date for e in history.events if e.kind == "repealed"), None)
-    starts: dict[int, URIRef] = {}
+    starts: dict[int, Term] = {}
     matched: set[str] = set()
     for index, ((event, date), version) in enumerate(zip(versions, version_nodes, strict=True)):
         last = index == len(versions) - 1
@@ -339,14 +369,14 @@ def _history_triples(
             starts[event.position] = version
         for other in work.versions:
             if other.source != FLK_SOURCE and other.published == date and date is not None:
-                triples.append((version, _DERIVED, record_iri(ids, other)))
+                triples.append((version, _DERIVED, _record(ids, other)))
                 matched.add(other.record)
     for other in work.versions:
         if other.source != FLK_SOURCE and other.record not in matched:
-            triples.append((node, _DERIVED, record_iri(ids, other)))
+            triples.append((node, _DERIVED, _record(ids, other)))
     province = None if work.code is None else work.code[:2] + "0000"
     for event in history.events:
-        event_node = URIRef(f"{node}/event/{event.position}")
+        event_node = iri(f"{work.iri}/event/{event.position}")
         zh_kind = EVENT_LABELS[event.kind][0]
         triples += [
             (node, _HAS_EVENT, event_node),
@@ -361,26 +391,26 @@ def _history_triples(
             triples.append((event_node, _BODY, _zh(event.body)))
             place = _place_code(event.place, province, table)
             if place is not None:
-                triples.append((event_node, _BODY_PLACE, ids.jurisdiction(place)))
+                triples.append((event_node, _BODY_PLACE, iri(ids.jurisdiction(place))))
         if event.session or event.meeting:
             triples.append((event_node, _MEETING, _zh(f"{event.session}{event.meeting}")))
         if event.ordinal:
-            triples.append((event_node, _ORDINAL, Literal(event.ordinal, datatype=XSD.positiveInteger)))
+            triples.append((event_node, _ORDINAL, literal(str(event.ordinal), datatype=_POSITIVE)))
         if event.position in starts:
             triples.append((event_node, _STARTS, starts[event.position]))
         if event.act:
             triples.append((event_node, _ACT_TITLE, _zh(event.act)))
             decision = decisions.find(work.code, event.act)
-            if decision is not None and decision.iri != node:
-                triples.append((event_node, _ACT, decision.iri))
+            if decision is not None and decision.node != node:
+                triples.append((event_node, _ACT, decision.node))
                 verb = _REPEALS if event.kind == "repealed" else _AMENDS
-                links.triples.add((decision.iri, verb, node))
+                links.triples.add((decision.node, verb, node))
     if repealed:
         triples.append((node, _REPEALED, _date(repealed)))
     return triples
 
 
-def _decision_targets(work: Work, index: dict[tuple[str, str | None], URIRef], links: Links) -> None:
+def _decision_targets(work: Work, index: dict[tuple[str, str | None], Term], links: Links) -> None:
     """Links a decision's own title names: 关于修改《A》的决定 amends A; 关于废止《A》《B》的决定 repeals."""
     about = act_key(work.title)
     amend, repeal = "修改" in about, "废止" in about
@@ -388,9 +418,9 @@ def _decision_targets(work: Work, index: dict[tuple[str, str | None], URIRef], l
         return
     for title in _DECISION_TARGET.findall(about):
         target = index.get((normalise_title(title), work.code))
-        if target is None or target == work.iri:
+        if target is None or target == work.node:
             continue
-        links.triples.add((work.iri, _REPEALS if repeal else _AMENDS, target))
+        links.triples.add((work.node, _REPEALS if repeal else _AMENDS, target))
         if repeal and work.date_passed:
             links.repealed.setdefault(target, work.date_passed)
 
@@ -398,15 +428,15 @@ def _decision_targets(work: Work, index: dict[tuple[str, str | None], URIRef], l
 def work_triples(
     work: Work,
     table: JurisdictionTable,
-    jurisdiction: URIRef,
-    topic: URIRef | None,
-    implemented: URIRef | None,
+    jurisdiction: Term,
+    topic: Term | None,
+    implemented: Term | None,
     ids: Ids,
     decisions: Decisions,
     links: Links,
 ) -> list[Triple]:
     """The triples of one work and of its versions (and events, where a history is known)."""
-    node = work.iri
+    node = work.node
     title = _zh(work.title)
     triples: list[Triple] = [
         (node, _TYPE, _JUDICIAL if work.judicial else _REGULATION),
@@ -418,7 +448,7 @@ def work_triples(
     if work.level == "决定":
         triples.append((node, _TYPE, _DECISION))
     if topic is not None:
-        triples.append((node, _TOPIC, topic))
+        triples.append((node, TOPIC, topic))
     if work.date_passed:
         triples.append((node, _PASSED, _date(work.date_passed)))
     triples.extend((node, _ISSUER, _zh(name)) for name in issuer_names(work, table))
@@ -428,17 +458,17 @@ def work_triples(
     if history is not None:
         if history.in_force:
             triples.append((node, _IN_FORCE, _date(history.in_force)))
-        triples.append((node, _DERIVED, record_iri(ids, history)))
+        triples.append((node, _DERIVED, _record(ids, history)))
         triples.extend(_history_triples(work, history, ids, table, decisions, links))
         return triples
     for record, segment in zip(work.versions, version_segments(work.versions), strict=True):
         date = record.published or record.in_force
         label = f"{record.title}（{date}）" if date else f"{record.title}（版本{segment}）"
-        triples.extend(version_triples(work, URIRef(f"{node}/v/{segment}"), record, label, ids))
+        triples.extend(version_triples(work, iri(f"{work.iri}/v/{segment}"), record, label, ids))
     return triples
 
 
-def topic_triples(node: URIRef, topic: Topic, scheme: URIRef) -> list[Triple]:
+def topic_triples(node: Term, topic: Topic, scheme: Term) -> list[Triple]:
     """A topic as a SKOS concept of the topic scheme."""
     label = _zh(topic.label)
     return [
@@ -452,27 +482,28 @@ def topic_triples(node: URIRef, topic: Topic, scheme: URIRef) -> list[Triple]:
 
 def scheme_triples() -> list[Triple]:
     """The topic concept scheme, labelled in Chinese and English."""
-    scheme = Ids.scheme(TOPIC_SCHEME)
-    triples: list[Triple] = [(scheme, _TYPE, SKOS.ConceptScheme)]
+    scheme = iri(Ids.scheme(TOPIC_SCHEME))
+    triples: list[Triple] = [(scheme, _TYPE, iri(SKOS.ConceptScheme))]
     for lang, text in TOPIC_SCHEME_LABELS.items():
-        triples.append((scheme, _LABEL, Literal(text, lang=lang)))
-        triples.append((scheme, _PREF_LABEL, Literal(text, lang=lang)))
+        triples.append((scheme, _LABEL, literal(text, language=lang)))
+        triples.append((scheme, _PREF_LABEL, literal(text, language=lang)))
     return triples
 
 
-def legislation_triples(
+def legislation_terms(
     records: Iterable[LawRecord], table: JurisdictionTable, *, ids: Ids | None = None
 ) -> list[Triple]:
-    """The triples of the imported works, versions, events, decisions' links, sources and topics."""
+    """The triples of the imported works, versions, events, decisions' links, sources and topics, as
+    N-Triples terms (what a build writes)."""
     ids = ids or Ids()
     records = list(records)
     works = group_works(records, ids)
     decisions = Decisions(works)
     links = Links(set(), {})
-    index = {(w.key, w.code): w.iri for w in works}
+    index = {(w.key, w.code): w.node for w in works}
     national = {w.key: w for w in works if w.code is None and not w.judicial}
-    topics: dict[URIRef, Topic] = {}
-    places: dict[str | None, URIRef] = {}
+    topics: dict[Term, Topic] = {}
+    places: dict[str | None, Term] = {}
     triples: list[Triple] = scheme_triples()
     for work in works:
         hint = None if work.code is None else work.code[:2] + "0000"
@@ -480,15 +511,15 @@ def legislation_triples(
         target = None
         if work.level != "决定":
             topic = normalise_topic(work.title, table, hint_province=hint)
-            topic_node = topic_iri(topic)
+            topic_node = iri(topic_iri(topic))
             topics.setdefault(topic_node, topic)
             if topic.implements and not work.judicial:
                 target = national.get(topic.implements)
         else:
             _decision_targets(work, index, links)
         if work.code not in places:
-            places[work.code] = ids.jurisdiction(work.code)
-        implemented = None if target is None else target.iri
+            places[work.code] = iri(ids.jurisdiction(work.code))
+        implemented = None if target is None else target.node
         triples.extend(
             work_triples(work, table, places[work.code], topic_node, implemented, ids, decisions, links)
         )
@@ -498,16 +529,37 @@ def legislation_triples(
         if repealed not in repealed_already:
             triples.append((repealed, _REPEALED, _date(date)))
     triples.extend(_source_triples(ids, records))
-    scheme = Ids.scheme(TOPIC_SCHEME)
+    scheme = iri(Ids.scheme(TOPIC_SCHEME))
     for node in sorted(topics):
         triples.extend(topic_triples(node, topics[node], scheme))
     return triples
 
 
+def rdflib_triples(triples: Iterable[Triple]) -> list[tuple[Identifier, Identifier, Identifier]]:
+    """N-Triples-term triples as rdflib terms, as Oxigraph's parser reads them and kg.loading converts."""
+    import pyoxigraph
+
+    from kg.loading import term_converter
+
+    text = "".join(f"{s} {p} {o} .\n" for s, p, o in triples).encode()
+    convert = term_converter()
+    return [
+        (convert(q.subject), convert(q.predicate), convert(q.object))
+        for q in pyoxigraph.parse(text, format=pyoxigraph.RdfFormat.N_TRIPLES)
+    ]
+
+
+def legislation_triples(
+    records: Iterable[LawRecord], table: JurisdictionTable, *, ids: Ids | None = None
+) -> list[tuple[Identifier, Identifier, Identifier]]:
+    """:func:`legislation_terms` as rdflib terms."""
+    return rdflib_triples(legislation_terms(records, table, ids=ids))
+
+
 def legislation_graph(
     records: Iterable[LawRecord], table: JurisdictionTable, *, ids: Ids | None = None
 ) -> Graph:
-    """The graph of the imported works, their versions and topics (see :func:`legislation_triples`)."""
+    """The graph of the imported works, their versions and topics (see :func:`legislation_terms`)."""
     graph = Graph()
     graph.addN((s, p, o, graph) for s, p, o in legislation_triples(records, table, ids=ids))
     return graph

@@ -1,0 +1,52 @@
+"""N-Triples terms made from plain strings, byte for byte as Oxigraph writes them.
+
+A build's bulk (the legislation layer) is written this way: formatting a string costs a small part of what an
+rdflib ``Literal`` costs to make and then to turn into Oxigraph's term. ``tests/test_ntriples.py`` pins the
+bytes against pyoxigraph's own terms, on every escaped character and on language-tag case.
+"""
+
+from __future__ import annotations
+
+import re
+
+XSD = "http://www.w3.org/2001/XMLSchema#"
+XSD_STRING = XSD + "string"
+
+Term = str
+"""An N-Triples term: ``<iri>``, ``"lexical"``, ``"lexical"@lang`` or ``"lexical"^^<datatype>``."""
+
+_SHORT_ESCAPES = {0x08: "\\b", 0x09: "\\t", 0x0A: "\\n", 0x0C: "\\f", 0x0D: "\\r", 0x22: '\\"', 0x5C: "\\\\"}
+_ESCAPES = {code: _SHORT_ESCAPES.get(code, f"\\u{code:04X}") for code in (*range(0x20), 0x22, 0x5C, 0x7F)}
+_ESCAPED = re.compile('[\x00-\x1f"\\\\\x7f]')
+_LANGUAGE = re.compile(r"[a-zA-Z]{1,8}(?:-[a-zA-Z0-9]{1,8})*\Z")
+_checked_languages: set[str] = set()
+
+
+def iri(value: str) -> Term:
+    """``<value>``: the IRI as written (:func:`kg.publish.dataset_text` checks a whole dataset's IRIs)."""
+    return f"<{value}>"
+
+
+def literal(lexical: str, *, language: str | None = None, datatype: str | None = None) -> Term:
+    """A literal as Oxigraph writes it: ``"``, ``\\``, control characters and DEL escaped, the language tag in
+    lower case, ``xsd:string`` left implicit.
+
+    :raises ValueError: a language tag that is no tag (letters, then ``-`` and letters or digits).
+    """
+    quoted = '"' + (lexical.translate(_ESCAPES) if _ESCAPED.search(lexical) else lexical) + '"'
+    if language is not None:
+        if language not in _checked_languages:
+            if not _LANGUAGE.match(language):
+                raise ValueError(f"not a language tag: {language!r}")
+            _checked_languages.add(language)
+        return quoted + "@" + language.lower()
+    if datatype is None or datatype == XSD_STRING:
+        return quoted
+    return f"{quoted}^^<{datatype}>"
+
+
+def datatype_of(term: Term) -> str | None:
+    """The datatype IRI a typed literal names (None for IRIs, plain and language-tagged literals)."""
+    if term[0] != '"' or term[-1] != ">":
+        return None
+    return term[term.rindex("^^<") + 3 : -1]
