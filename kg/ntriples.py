@@ -50,3 +50,27 @@ def datatype_of(term: Term) -> str | None:
     if term[0] != '"' or term[-1] != ">":
         return None
     return term[term.rindex("^^<") + 3 : -1]
+
+
+_UNESCAPE = re.compile(r'\\(?:u([0-9A-Fa-f]{4})|U([0-9A-Fa-f]{8})|([btnfr"\'\\]))')
+_UNESCAPED = {"b": "\b", "t": "\t", "n": "\n", "f": "\f", "r": "\r", '"': '"', "'": "'", "\\": "\\"}
+
+
+def _unescaped(match: re.Match[str]) -> str:
+    short = match.group(3)
+    return _UNESCAPED[short] if short else chr(int(match.group(1) or match.group(2), 16))
+
+
+def literal_parts(term: Term) -> tuple[str, str | None, str | None]:
+    """(lexical form, language, datatype) of a literal as N-Triples writes it: the inverse of :func:`literal`
+    (datatype None for a plain literal)."""
+    close = term.rindex('"')
+    lexical = term[1:close]
+    if "\\" in lexical:
+        lexical = _UNESCAPE.sub(_unescaped, lexical)
+    suffix = term[close + 1 :]
+    if suffix.startswith("@"):
+        return lexical, suffix[1:], None
+    if suffix.startswith("^^<"):
+        return lexical, None, suffix[3:-1]
+    return lexical, None, None

@@ -263,12 +263,15 @@ def jsonld_from_ntriples(ntriples: bytes, prefixes: dict[str, str]) -> bytes:
     """Compact JSON-LD of sorted N-Triples, byte for byte what :func:`jsonld_document` writes from the same
     quads, without Oxigraph's expanded document in between (which, parsed, takes gigabytes).
 
-    Each node is written as ``json.dumps(node, ensure_ascii=False, sort_keys=True)`` writes it, from the JSON
-    text of its values (each distinct value encoded once, by the encoder ``json.dumps`` itself uses).
+    Reads the lines kg wrote as text (a subject and a predicate never hold a space; each distinct object is
+    read once, :func:`kg.ntriples.literal_parts`). Each node is written as ``json.dumps(node,
+    ensure_ascii=False, sort_keys=True)`` writes it, from the JSON text of its values (encoded by the encoder
+    ``json.dumps`` itself uses).
     """
+    from io import BytesIO
     from json.encoder import encode_basestring as text
 
-    import pyoxigraph
+    from .ntriples import literal_parts
 
     compactor = _Compactor(prefixes)
     compacted: dict[str, str] = {}
@@ -279,32 +282,36 @@ def jsonld_from_ntriples(ntriples: bytes, prefixes: dict[str, str]) -> bytes:
             found = compacted[value] = compactor.iri(value)
         return found
 
-    named, blank, literal = pyoxigraph.NamedNode, pyoxigraph.BlankNode, pyoxigraph.Literal
+    def name(term: str) -> str:
+        """A subject's or a type's JSON-LD name: a compacted IRI, or the blank node as written."""
+        if term[0] == "<":
+            return iri(term[1:-1])
+        if term[0] == "_":
+            return term
+        return iri(literal_parts(term)[0])
 
-    def value_text(term: Any) -> str:
-        kind = type(term)
-        if kind is named:
-            return '{"@id": ' + text(iri(term.value)) + "}"
-        if kind is literal:
-            if term.language:
-                return '{"@language": ' + text(term.language) + ', "@value": ' + text(term.value) + "}"
-            if term.datatype.value == XSD_STRING:
-                return '{"@value": ' + text(term.value) + "}"
-            return '{"@type": ' + text(iri(term.datatype.value)) + ', "@value": ' + text(term.value) + "}"
-        if kind is blank:
-            return '{"@id": ' + text("_:" + term.value) + "}"
-        raise InputError(f"not an RDF term in the dataset: {term!r}")
+    def value_text(term: str) -> str:
+        if term[0] == "<":
+            return '{"@id": ' + text(iri(term[1:-1])) + "}"
+        if term[0] == "_":
+            return '{"@id": ' + text(term) + "}"
+        lexical, language, datatype = literal_parts(term)
+        if language:
+            return '{"@language": ' + text(language) + ', "@value": ' + text(lexical) + "}"
+        if datatype is None or datatype == XSD_STRING:
+            return '{"@value": ' + text(lexical) + "}"
+        return '{"@type": ' + text(iri(datatype)) + ', "@value": ' + text(lexical) + "}"
 
-    values: dict[Any, str] = {}
-    keys: dict[Any, tuple[str, str]] = {}  # predicate → its compact key, and that key in JSON
-    type_names: dict[Any, str] = {}
+    values: dict[bytes, str] = {}
+    keys: dict[bytes, tuple[str, str]] = {}  # predicate → its compact key, and that key in JSON
+    type_names: dict[bytes, str] = {}
     nodes: list[tuple[str, str]] = []
-    subject: Any = None
-    properties: dict[Any, list[str]] = {}
+    subject = b""
+    properties: dict[bytes, list[str]] = {}
     types: list[str] = []
 
     def finish() -> None:
-        identifier = "_:" + subject.value if type(subject) is blank else iri(subject.value)
+        identifier = name(subject.decode())
         members = {"@id": '"@id": ' + text(identifier)}
         if types:
             types.sort()
@@ -314,32 +321,31 @@ def jsonld_from_ntriples(ntriples: bytes, prefixes: dict[str, str]) -> bytes:
             members[key] = head + "[" + ", ".join(listed) + "]"
         nodes.append((identifier, "{" + ", ".join(members[key] for key in sorted(members)) + "}"))
 
-    rdf_type = named(RDF_TYPE)
-    for quad in parsed_ntriples(ntriples, checked=False):
-        if quad.subject != subject:
-            if subject is not None:
+    rdf_type = f"<{RDF_TYPE}>".encode()
+    for line in BytesIO(ntriples):  # lines end " .\n"; a literal's own line breaks are escaped
+        s, predicate, term = line[:-3].split(b" ", 2)
+        if s != subject:
+            if subject:
                 finish()
-            subject, properties, types = quad.subject, {}, []
-        term: Any = quad.object
-        predicate = quad.predicate
+            subject, properties, types = s, {}, []
         if predicate == rdf_type:  # the expanded form's rdf:type, which _Compactor makes "@type"
-            name = type_names.get(term)
-            if name is None:
-                name = type_names[term] = "_:" + term.value if type(term) is blank else iri(term.value)
-            types.append(name)
+            found = type_names.get(term)
+            if found is None:
+                found = type_names[term] = name(term.decode())
+            types.append(found)
             continue
         found = values.get(term)
         if found is None:
-            found = values[term] = value_text(term)
+            found = values[term] = value_text(term.decode())
         listed = properties.get(predicate)
         if listed is None:
             if predicate not in keys:
-                key = iri(predicate.value)
+                key = iri(predicate.decode()[1:-1])
                 keys[predicate] = (key, text(key) + ": ")
             properties[predicate] = [found]
         else:
             listed.append(found)
-    if subject is not None:
+    if subject:
         finish()
     nodes.sort(key=lambda node: node[0])
     return _jsonld_text([line for _, line in nodes], dict(sorted(prefixes.items())))

@@ -17,7 +17,7 @@ from rdflib import RDFS, Literal, URIRef
 from kg.divisions import jurisdiction_table
 from kg.legislation import LawRecord, collect_records
 from kg.legislation.rdf import legislation_graph, legislation_terms, legislation_triples
-from kg.ntriples import XSD, XSD_STRING, datatype_of, iri, literal
+from kg.ntriples import XSD, XSD_STRING, datatype_of, iri, literal, literal_parts
 from kg.publish import TermWriter
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -160,3 +160,14 @@ def test_rebasing_terms_moves_the_iris_rebasing_rdflib_triples_moves(table) -> N
     assert any(s.startswith("<" + base) for s, _p, _o in moved)
     rebased = rebase(set(legislation_triples(_awkward_records(), table)), base)
     assert _written_by_the_old_path(list(rebased)) == {f"{s} {p} {o} .\n" for s, p, o in moved}
+
+
+@pytest.mark.parametrize("text", [*AWKWARD, "".join(chr(code) for code in range(0x80))])
+def test_literal_parts_read_back_what_literal_wrote(text: str) -> None:
+    assert literal_parts(literal(text)) == (text, None, None)
+    assert literal_parts(literal(text, language="zh-Hans")) == (text, "zh-hans", None)
+    assert literal_parts(literal(text, datatype=XSD + "date")) == (text, None, XSD + "date")
+
+
+def test_literal_parts_read_the_escapes_other_writers_use() -> None:
+    assert literal_parts('"\\u00E9\\U0001F600\\\'"') == ("é😀'", None, None)
