@@ -10,7 +10,7 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from .store import select
 from .terms import DEFAULT_BASE, PREFIXES
@@ -29,6 +29,8 @@ Triple = tuple["Identifier", "Identifier", "Identifier"]
 """(subject, predicate, object) of rdflib terms."""
 TermTriple = tuple[str, str, str]
 """(subject, predicate, object) as N-Triples terms (:mod:`kg.ntriples`)."""
+LayerTriple = Triple | TermTriple
+"""What a written layer holds: the mapped inputs' terms, the read ones' rdflib terms."""
 
 
 @dataclass(frozen=True)
@@ -155,21 +157,20 @@ def dataset_layers(*, cases_dir: Path | None = None, base: str = DEFAULT_BASE) -
     """The dataset split by the input each triple comes from, in the order of :data:`LAYERS`, as rdflib terms
     (see :func:`written_layers`).
     """
-    from .legislation.rdf import rdflib_triples
+    from .ntriples import rdflib_triples
 
-    layers = written_layers(cases_dir=cases_dir, base=base)
-    legislation = cast("set[TermTriple]", layers["legislation"])
-    return {
-        layer: set(rdflib_triples(legislation)) if layer == "legislation" else cast("set[Triple]", triples)
-        for layer, triples in layers.items()
-    }
+    layers: dict[str, set[Triple]] = {}
+    for layer, triples in written_layers(cases_dir=cases_dir, base=base).items():
+        terms = [triple for triple in triples if type(triple[0]) is str]
+        layers[layer] = {cast("Triple", triple) for triple in triples if type(triple[0]) is not str}
+        layers[layer].update(rdflib_triples(terms))
+    return layers
 
 
-def written_layers(
-    *, cases_dir: Path | None = None, base: str = DEFAULT_BASE
-) -> dict[str, set[Triple] | set[TermTriple]]:
+def written_layers(*, cases_dir: Path | None = None, base: str = DEFAULT_BASE) -> dict[str, set[LayerTriple]]:
     """The dataset split by the input each triple comes from, in the order of :data:`LAYERS`, as a build
-    writes it: the legislation layer (most of the dataset) as N-Triples terms, the others as rdflib terms.
+    writes it: what kg maps (legislation, cases) as N-Triples terms, what it reads (vocabularies…) as rdflib
+    terms.
 
     ``vocabularies``: the SKOS schemes, the notice and the public sources of checked facts; ``jurisdictions``:
     the divisions of China;
@@ -179,33 +180,33 @@ def written_layers(
     from .casefile import Text
     from .divisions import jurisdiction_table
     from .facts import public_source_triples, read_public_sources
-    from .mapping.cases import case_triples
+    from .mapping.cases import case_terms
     from .mapping.jurisdictions import all_jurisdiction_triples
 
     vocabulary_graph = _vocabulary_graph()
     vocabulary = case_vocabulary(vocabulary_graph)
     cases = read_cases(cases_dir or default_cases_dir(), vocabulary)
     table = jurisdiction_table()
-    layers: dict[str, set[Triple]] = {layer: set() for layer in LAYERS if layer != "legislation"}
+    layers: dict[str, set[LayerTriple]] = {layer: set() for layer in LAYERS}
     layers["vocabularies"].update(cast("set[Triple]", set(vocabulary_graph)))
     layers["vocabularies"].update(public_source_triples(read_public_sources()))
     layers["jurisdictions"].update(all_jurisdiction_triples(table))
     records = _legislation_records()
-    legislation: set[TermTriple] = set()
     link: RegulationLinker | None = None
     if records is not None:
         from .legislation import LegislationCorpus, link_case_regulation
         from .legislation.rdf import legislation_terms
 
-        legislation.update(legislation_terms(records, table))
-        legislation.update(_mechanism_links(legislation))
+        legislation = legislation_terms(records, table)
+        layers["legislation"].update(legislation)
+        layers["legislation"].update(_mechanism_links(legislation))
         corpus = LegislationCorpus(records, table)
 
         def link(regulation: Regulation) -> URIRef | None:
             return link_case_regulation(regulation.title, regulation.jurisdiction, corpus)
 
     names = {j.code: Text(j.name_zh, j.name_en) for j in table if j.code}
-    layers["cases"].update(case_triples(cases, region_names=names, link_regulation=link))
+    layers["cases"].update(case_terms(cases, region_names=names, link_regulation=link))
     from .mapping.drafts import unregistered_triples
 
     layers["cases"].update(
@@ -213,9 +214,7 @@ def written_layers(
     )
     if base != DEFAULT_BASE:
         layers = {layer: rebase(triples, base) for layer, triples in layers.items()}
-        legislation = rebase_terms(legislation, base)
-    written: dict[str, set[Triple] | set[TermTriple]] = {**layers, "legislation": legislation}
-    return {layer: written[layer] for layer in LAYERS}
+    return layers
 
 
 def dataset_triples(*, cases_dir: Path | None = None, base: str = DEFAULT_BASE) -> set[Triple]:
@@ -250,24 +249,19 @@ def dataset_graph(*, cases_dir: Path | None = None, base: str = DEFAULT_BASE) ->
     return graph
 
 
-def rebase(triples: set[Triple], base: str) -> set[Triple]:
-    """The same triples with every IRI under the default base moved under ``base``."""
+def rebase(triples: set[LayerTriple], base: str) -> set[LayerTriple]:
+    """The same triples (rdflib terms or N-Triples terms) with every IRI under the default base moved under
+    ``base``."""
     from rdflib import URIRef
 
-    def move(term: Identifier) -> Identifier:
+    written = "<" + DEFAULT_BASE
+
+    def move(term: Any) -> Any:
+        if type(term) is str:
+            return "<" + base + term[len(written) :] if term.startswith(written) else term
         if isinstance(term, URIRef) and str(term).startswith(DEFAULT_BASE):
             return URIRef(base + str(term)[len(DEFAULT_BASE) :])
         return term
-
-    return {(move(s), p, move(o)) for s, p, o in triples}
-
-
-def rebase_terms(triples: set[TermTriple], base: str) -> set[TermTriple]:
-    """:func:`rebase` of triples of N-Triples terms."""
-    under = "<" + DEFAULT_BASE
-
-    def move(term: str) -> str:
-        return "<" + base + term[len(under) :] if term.startswith(under) else term
 
     return {(move(s), p, move(o)) for s, p, o in triples}
 

@@ -8,6 +8,11 @@ bytes against pyoxigraph's own terms, on every escaped character and on language
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from rdflib.term import Identifier
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
 XSD_STRING = XSD + "string"
@@ -74,3 +79,19 @@ def literal_parts(term: Term) -> tuple[str, str | None, str | None]:
     if suffix.startswith("^^<"):
         return lexical, None, suffix[3:-1]
     return lexical, None, None
+
+
+def rdflib_triples(
+    triples: Iterable[tuple[Term, Term, Term]],
+) -> list[tuple[Identifier, Identifier, Identifier]]:
+    """Triples of N-Triples terms as rdflib terms, as Oxigraph's parser reads them and kg.loading converts."""
+    import pyoxigraph
+
+    from kg.loading import term_converter
+
+    text = "".join(f"{s} {p} {o} .\n" for s, p, o in triples).encode()
+    convert = term_converter()
+    return [
+        (convert(q.subject), convert(q.predicate), convert(q.object))
+        for q in pyoxigraph.parse(text, format=pyoxigraph.RdfFormat.N_TRIPLES)
+    ]

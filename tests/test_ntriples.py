@@ -152,11 +152,11 @@ def test_awkward_titles_reach_the_rdflib_graph_as_the_same_text(table) -> None:
 
 
 def test_rebasing_terms_moves_the_iris_rebasing_rdflib_triples_moves(table) -> None:
-    from kg.build import rebase, rebase_terms
+    from kg.build import rebase
 
     terms = set(legislation_terms(_awkward_records(), table))
     base = "https://example.org/other/"
-    moved = rebase_terms(terms, base)
+    moved = rebase(terms, base)
     assert any(s.startswith("<" + base) for s, _p, _o in moved)
     rebased = rebase(set(legislation_triples(_awkward_records(), table)), base)
     assert _written_by_the_old_path(list(rebased)) == {f"{s} {p} {o} .\n" for s, p, o in moved}
@@ -171,3 +171,17 @@ def test_literal_parts_read_back_what_literal_wrote(text: str) -> None:
 
 def test_literal_parts_read_the_escapes_other_writers_use() -> None:
     assert literal_parts('"\\u00E9\\U0001F600\\\'"') == ("é😀'", None, None)
+
+
+def test_the_case_terms_and_the_case_triples_say_the_same() -> None:
+    from kg.build import _vocabulary_graph, case_vocabulary, default_cases_dir, read_cases
+    from kg.casefile import Text
+    from kg.mapping.cases import case_terms, case_triples
+
+    cases = read_cases(default_cases_dir(), case_vocabulary(_vocabulary_graph()))
+    names = {"110000": Text("北京市", "Beijing")}
+    written = {f"{s} {p} {o} .\n" for s, p, o in case_terms(cases, region_names=names)}
+    rdflib_form = list(case_triples(cases, region_names=names))
+    assert len(written) > 500
+    assert len(rdflib_form) == len(written)
+    assert _written_by_the_old_path(rdflib_form) == written

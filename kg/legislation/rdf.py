@@ -33,7 +33,7 @@ from kg.legislation.records import COUNTRY, LEVEL_KINDS, LawRecord
 from kg.legislation.resolver import resolve_jurisdiction
 from kg.legislation.titles import normalise_title, title_hash
 from kg.legislation.topics import Topic, normalise_topic, topic_iri
-from kg.ntriples import Term, iri, literal
+from kg.ntriples import Term, iri, literal, rdflib_triples
 from kg.terms import FZ, PROV, Ids
 
 if TYPE_CHECKING:
@@ -533,20 +533,6 @@ def legislation_terms(
     for node in sorted(topics):
         triples.extend(topic_triples(node, topics[node], scheme))
     return triples
-
-
-def rdflib_triples(triples: Iterable[Triple]) -> list[tuple[Identifier, Identifier, Identifier]]:
-    """N-Triples-term triples as rdflib terms, as Oxigraph's parser reads them and kg.loading converts."""
-    import pyoxigraph
-
-    from kg.loading import term_converter
-
-    text = "".join(f"{s} {p} {o} .\n" for s, p, o in triples).encode()
-    convert = term_converter()
-    return [
-        (convert(q.subject), convert(q.predicate), convert(q.object))
-        for q in pyoxigraph.parse(text, format=pyoxigraph.RdfFormat.N_TRIPLES)
-    ]
 
 
 def legislation_triples(

@@ -4,18 +4,27 @@ Every node made from a case file records where it came from twice over: ``prov:w
 ``fz:SourceSpan`` of the source document, and ``fz:caseFile`` / ``fz:caseFileLine`` for the editor. A
 regulation's dates that the notice does not print come from public sources (``facts_source``):
 ``fz:datesFrom`` names each, and the span stays what the rest is derived from.
+
+The triples are made as N-Triples terms (:mod:`kg.ntriples`), what a build writes; :func:`case_triples` and
+:func:`cases_graph` are Oxigraph's reading of the same terms.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from decimal import Decimal
+from functools import cache
+from typing import TYPE_CHECKING
 
-from rdflib import RDF, RDFS, XSD, Graph, Literal, URIRef
+from rdflib import RDF, RDFS, XSD, Graph, URIRef
 from rdflib.namespace import DCTERMS
 
 from ..casefile import Case, Institution, Located, Measure, Outcome, Regulation, Span, Text
+from ..ntriples import Term, iri, literal, rdflib_triples
 from ..terms import FZ, PROV, Ids
+
+if TYPE_CHECKING:
+    from rdflib.term import Identifier
 
 INSTITUTION_CLASS_BY_KIND = {
     "government-body": "GovernmentBody",
@@ -33,17 +42,33 @@ INSTITUTION_CLASS_BY_KIND = {
 }
 """The class an institution gets from its kind when its case file names no ``class``."""
 
-Triple = tuple[URIRef, URIRef, URIRef | Literal]
-"""Where mapped triples go: an rdflib graph, or a plain set when speed matters."""
+Triple = tuple[Term, Term, Term]
+"""(subject, predicate, object) as N-Triples terms."""
 
 RegulationLinker = Callable[[Regulation], URIRef | None]
 """Finds the imported work a case regulation names, or None for a case-only regulation."""
 
 
-def date_literal(value: str) -> Literal:
+_DATE_TYPES = {4: str(XSD.gYear), 7: str(XSD.gYearMonth)}
+_POSITIVE, _NON_NEGATIVE, _DECIMAL = str(XSD.positiveInteger), str(XSD.nonNegativeInteger), str(XSD.decimal)
+_TRUE, _FALSE = literal("true", datatype=str(XSD.boolean)), literal("false", datatype=str(XSD.boolean))
+_TYPE, _LABEL, _COMMENT, _TITLE = iri(RDF.type), iri(RDFS.label), iri(RDFS.comment), iri(DCTERMS.title)
+_DERIVED = iri(PROV.wasDerivedFrom)
+
+
+@cache
+def _fz(name: str) -> Term:
+    """An ontology term, looked up once: rdflib's namespace lookup costs more than adding the triple."""
+    return iri(FZ[name])
+
+
+def date_literal(value: str) -> Term:
     """A date of the case format as xsd:gYear, xsd:gYearMonth or xsd:date by its precision."""
-    datatype = {4: XSD.gYear, 7: XSD.gYearMonth}.get(len(value), XSD.date)
-    return Literal(value, datatype=datatype)
+    return literal(value, datatype=_DATE_TYPES.get(len(value), str(XSD.date)))
+
+
+def _positive(number: int) -> Term:
+    return literal(str(number), datatype=_POSITIVE)
 
 
 class _CaseMapper:
@@ -61,155 +86,156 @@ class _CaseMapper:
         self.region_names = region_names
         self.link_regulation = link_regulation
         self.outcomes = 0
-        self.regulations: dict[str, URIRef] = {}
-        self.institutions: dict[str, URIRef] = {}
+        self.regulations: dict[str, Term] = {}
+        self.institutions: dict[str, Term] = {}
 
-    def add(self, subject: URIRef, predicate: URIRef, value: URIRef | Literal) -> None:
+    def add(self, subject: Term, predicate: Term, value: Term) -> None:
         self.triples.add((subject, predicate, value))
 
-    def labels(self, node: URIRef, predicate: URIRef, text: Text | None) -> None:
+    def labels(self, node: Term, predicate: Term, text: Text | None) -> None:
         if text is None:
             return
-        self.add(node, predicate, Literal(text.zh, lang="zh"))
+        self.add(node, predicate, literal(text.zh, language="zh"))
         if text.en:
-            self.add(node, predicate, Literal(text.en, lang="en"))
+            self.add(node, predicate, literal(text.en, language="en"))
 
-    def provenance(self, node: URIRef, span: Span | None, at: Located) -> None:
-        self.add(node, FZ.caseFile, Literal(at.file))
-        self.add(node, FZ.caseFileLine, Literal(at.line, datatype=XSD.positiveInteger))
+    def provenance(self, node: Term, span: Span | None, at: Located) -> None:
+        self.add(node, _fz("caseFile"), literal(at.file))
+        self.add(node, _fz("caseFileLine"), _positive(at.line))
         if span is not None:
-            self.add(node, PROV.wasDerivedFrom, self.span(span))
+            self.add(node, _DERIVED, self.span(span))
 
-    def span(self, span: Span) -> URIRef:
-        node = self.ids.span(span.document, *span.offsets)
+    def span(self, span: Span) -> Term:
+        node = iri(self.ids.span(span.document, *span.offsets))
         first, last = span.lines
         lines = f"{first}" if first == last else f"{first}–{last}"
-        self.add(node, RDF.type, FZ.SourceSpan)
-        self.add(node, RDFS.label, Literal(f"{span.document} 第{lines}行", lang="zh"))
+        self.add(node, _TYPE, _fz("SourceSpan"))
+        self.add(node, _LABEL, literal(f"{span.document} 第{lines}行", language="zh"))
         self.add(
             node,
-            RDFS.label,
-            Literal(f"{span.document} line{'s' if first != last else ''} {lines}", lang="en"),
+            _LABEL,
+            literal(f"{span.document} line{'s' if first != last else ''} {lines}", language="en"),
         )
-        self.add(node, FZ.inDocument, self.ids.document(span.document))
-        self.add(node, FZ.startLine, Literal(first, datatype=XSD.positiveInteger))
-        self.add(node, FZ.endLine, Literal(last, datatype=XSD.positiveInteger))
-        self.add(node, FZ.startOffset, Literal(span.offsets[0], datatype=XSD.nonNegativeInteger))
-        self.add(node, FZ.endOffset, Literal(span.offsets[1], datatype=XSD.nonNegativeInteger))
-        self.add(node, FZ.sha256, Literal(span.sha256))
+        self.add(node, _fz("inDocument"), iri(self.ids.document(span.document)))
+        self.add(node, _fz("startLine"), _positive(first))
+        self.add(node, _fz("endLine"), _positive(last))
+        self.add(node, _fz("startOffset"), literal(str(span.offsets[0]), datatype=_NON_NEGATIVE))
+        self.add(node, _fz("endOffset"), literal(str(span.offsets[1]), datatype=_NON_NEGATIVE))
+        self.add(node, _fz("sha256"), literal(span.sha256))
         return node
 
     def run(self) -> None:
         case = self.case
-        node = self.ids.case(case.id)
-        notice = self.ids.notice(case.notice)
-        self.add(node, RDF.type, FZ.Case)
+        node = iri(self.ids.case(case.id))
+        notice = iri(self.ids.notice(case.notice))
+        self.add(node, _TYPE, _fz("Case"))
         region = self.region_names.get(case.region, Text(case.region, case.region))
         if case.headline:
-            self.labels(node, RDFS.label, case.headline)
-            self.labels(node, DCTERMS.title, case.headline)
+            self.labels(node, _LABEL, case.headline)
+            self.labels(node, _TITLE, case.headline)
         else:
-            self.add(node, RDFS.label, Literal(f"{region.zh}典型案例(无文本)", lang="zh"))
+            self.add(node, _LABEL, literal(f"{region.zh}典型案例(无文本)", language="zh"))
             self.add(
-                node, RDFS.label, Literal(f"Typical case of {region.en or case.region} (no text)", lang="en")
+                node, _LABEL, literal(f"Typical case of {region.en or case.region} (no text)", language="en")
             )
-        self.add(node, FZ.region, self.ids.jurisdiction(case.region))
-        self.add(node, FZ.status, Ids.concept("status", case.status))
-        self.add(node, FZ.reportedIn, notice)
-        self.add(notice, FZ.reports, node)
+        self.add(node, _fz("region"), iri(self.ids.jurisdiction(case.region)))
+        self.add(node, _fz("status"), iri(Ids.concept("status", case.status)))
+        self.add(node, _fz("reportedIn"), notice)
+        self.add(notice, _fz("reports"), node)
         if case.position is not None:
-            self.add(node, FZ.positionInNotice, Literal(case.position, datatype=XSD.positiveInteger))
+            self.add(node, _fz("positionInNotice"), _positive(case.position))
         for field in case.fields:
-            self.add(node, FZ.policyField, Ids.concept("field", field))
-        self.labels(node, FZ.summary, case.summary)
+            self.add(node, _fz("policyField"), iri(Ids.concept("field", field)))
+        self.labels(node, _fz("summary"), case.summary)
         if case.note:
-            self.add(node, RDFS.comment, Literal(case.note, lang="zh" if _is_chinese(case.note) else "en"))
+            language = "zh" if _is_chinese(case.note) else "en"
+            self.add(node, _COMMENT, literal(case.note, language=language))
         self.provenance(node, case.source, case.at)
         for institution in case.institutions:
             self.institutions[institution.id] = self.institution(institution)
         for regulation in case.regulations:
             self.regulations[regulation.id] = self.regulation(regulation)
         for number, measure in enumerate(case.measures, start=1):
-            self.add(node, FZ.hasMeasure, self.measure(measure, (number,)))
+            self.add(node, _fz("hasMeasure"), self.measure(measure, (number,)))
 
-    def institution(self, institution: Institution) -> URIRef:
-        node = self.ids.institution(self.case.id, institution.id)
+    def institution(self, institution: Institution) -> Term:
+        node = iri(self.ids.institution(self.case.id, institution.id))
         cls = institution.cls or INSTITUTION_CLASS_BY_KIND.get(institution.kind)
-        self.add(node, RDF.type, FZ.Platform if cls == "Platform" else FZ.Institution)
+        self.add(node, _TYPE, _fz("Platform" if cls == "Platform" else "Institution"))
         if cls and cls != "Platform":
-            self.add(node, RDF.type, FZ[cls])
-        self.labels(node, RDFS.label, institution.name)
-        self.add(node, FZ.institutionKind, Ids.concept("institution-kind", institution.kind))
-        self.add(node, FZ.jurisdiction, self.ids.jurisdiction(institution.jurisdiction))
+            self.add(node, _TYPE, _fz(cls))
+        self.labels(node, _LABEL, institution.name)
+        self.add(node, _fz("institutionKind"), iri(Ids.concept("institution-kind", institution.kind)))
+        self.add(node, _fz("jurisdiction"), iri(self.ids.jurisdiction(institution.jurisdiction)))
         self.provenance(node, institution.span, institution.at)
         return node
 
-    def regulation(self, regulation: Regulation) -> URIRef:
+    def regulation(self, regulation: Regulation) -> Term:
         linked = self.link_regulation(regulation) if self.link_regulation else None
-        node = linked or self.ids.regulation(self.case.id, regulation.id)
-        self.add(node, RDF.type, FZ.Regulation)
-        self.add(node, DCTERMS.title, Literal(regulation.title, lang="zh"))
-        self.add(node, RDFS.label, Literal(regulation.title, lang="zh"))
-        self.add(node, FZ.regulationKind, Ids.concept("regulation-kind", regulation.kind))
-        self.add(node, FZ.jurisdiction, self.ids.jurisdiction(regulation.jurisdiction))
+        node = iri(linked or self.ids.regulation(self.case.id, regulation.id))
+        self.add(node, _TYPE, _fz("Regulation"))
+        self.add(node, _TITLE, literal(regulation.title, language="zh"))
+        self.add(node, _LABEL, literal(regulation.title, language="zh"))
+        self.add(node, _fz("regulationKind"), iri(Ids.concept("regulation-kind", regulation.kind)))
+        self.add(node, _fz("jurisdiction"), iri(self.ids.jurisdiction(regulation.jurisdiction)))
         if regulation.issuer:
-            self.labels(node, FZ.issuerName, regulation.issuer)
-        for predicate, value in ((FZ.datePassed, regulation.passed), (FZ.dateInForce, regulation.in_force)):
+            self.labels(node, _fz("issuerName"), regulation.issuer)
+        for predicate, value in (("datePassed", regulation.passed), ("dateInForce", regulation.in_force)):
             if value:
-                self.add(node, predicate, date_literal(value))
+                self.add(node, _fz(predicate), date_literal(value))
         for value in regulation.amended:
-            self.add(node, FZ.dateAmended, date_literal(value))
+            self.add(node, _fz("dateAmended"), date_literal(value))
         for source in regulation.facts_source:
-            self.add(node, FZ.datesFrom, self.ids.document(source))
+            self.add(node, _fz("datesFrom"), iri(self.ids.document(source)))
         self.provenance(node, regulation.span, regulation.at)
         return node
 
-    def measure(self, measure: Measure, path: tuple[int, ...]) -> URIRef:
-        node = self.ids.measure(self.case.id, path)
-        self.add(node, RDF.type, FZ.Measure)
-        self.labels(node, RDFS.label, measure.title)
-        self.labels(node, DCTERMS.title, measure.title)
-        self.add(node, FZ.order, Literal(path[-1], datatype=XSD.positiveInteger))
+    def measure(self, measure: Measure, path: tuple[int, ...]) -> Term:
+        node = iri(self.ids.measure(self.case.id, path))
+        self.add(node, _TYPE, _fz("Measure"))
+        self.labels(node, _LABEL, measure.title)
+        self.labels(node, _TITLE, measure.title)
+        self.add(node, _fz("order"), _positive(path[-1]))
         for mechanism in measure.mechanisms:
-            self.add(node, FZ.instantiates, Ids.concept("mechanism", mechanism))
+            self.add(node, _fz("instantiates"), iri(Ids.concept("mechanism", mechanism)))
         for local in measure.creates:
-            self.add(node, FZ.creates, self.institutions[local])
+            self.add(node, _fz("creates"), self.institutions[local])
         for local in measure.involves:
-            self.add(node, FZ.involves, self.institutions[local])
+            self.add(node, _fz("involves"), self.institutions[local])
         for local in measure.enacts:
-            self.add(node, FZ.enacts, self.regulations[local])
+            self.add(node, _fz("enacts"), self.regulations[local])
         for local in measure.uses:
-            self.add(node, FZ.usesRegulation, self.regulations[local])
+            self.add(node, _fz("usesRegulation"), self.regulations[local])
         for outcome in measure.outcomes:
-            self.add(node, FZ.hasOutcome, self.outcome(outcome))
+            self.add(node, _fz("hasOutcome"), self.outcome(outcome))
         self.provenance(node, measure.span, measure.at)
         for number, sub in enumerate(measure.measures, start=1):
-            self.add(node, FZ.hasSubMeasure, self.measure(sub, (*path, number)))
+            self.add(node, _fz("hasSubMeasure"), self.measure(sub, (*path, number)))
         return node
 
-    def outcome(self, outcome: Outcome) -> URIRef:
+    def outcome(self, outcome: Outcome) -> Term:
         self.outcomes += 1
-        node = self.ids.outcome(self.case.id, self.outcomes)
-        self.add(node, RDF.type, FZ.QuantitativeOutcome)
+        node = iri(self.ids.outcome(self.case.id, self.outcomes))
+        self.add(node, _TYPE, _fz("QuantitativeOutcome"))
         figure = outcome.reported or f"{outcome.value}"
-        self.add(node, RDFS.label, Literal(f"{outcome.counts.zh} {figure}", lang="zh"))
+        self.add(node, _LABEL, literal(f"{outcome.counts.zh} {figure}", language="zh"))
         if outcome.counts.en:
-            self.add(node, RDFS.label, Literal(f"{outcome.counts.en}: {figure}", lang="en"))
-        self.add(node, FZ.value, Literal(_plain_decimal(outcome.value), datatype=XSD.decimal))
-        self.add(node, FZ.unit, Ids.concept("unit", outcome.unit))
-        self.labels(node, FZ.counts, outcome.counts)
+            self.add(node, _LABEL, literal(f"{outcome.counts.en}: {figure}", language="en"))
+        self.add(node, _fz("value"), literal(_plain_decimal(outcome.value), datatype=_DECIMAL))
+        self.add(node, _fz("unit"), iri(Ids.concept("unit", outcome.unit)))
+        self.labels(node, _fz("counts"), outcome.counts)
         if outcome.reported:
-            self.add(node, FZ.reportedAs, Literal(outcome.reported))
-        self.add(node, FZ.approximate, Literal(outcome.approximate))
+            self.add(node, _fz("reportedAs"), literal(outcome.reported))
+        self.add(node, _fz("approximate"), _TRUE if outcome.approximate else _FALSE)
         point = outcome.date or outcome.year
         if point:
-            self.add(node, FZ.pointInTime, date_literal(point))
+            self.add(node, _fz("pointInTime"), date_literal(point))
         if outcome.since:
-            self.add(node, FZ.periodStart, date_literal(outcome.since))
+            self.add(node, _fz("periodStart"), date_literal(outcome.since))
         if outcome.until:
-            self.add(node, FZ.periodEnd, date_literal(outcome.until))
+            self.add(node, _fz("periodEnd"), date_literal(outcome.until))
         if outcome.qualifier:
-            self.add(node, FZ.qualifier, Literal(outcome.qualifier, lang="zh"))
+            self.add(node, _fz("qualifier"), literal(outcome.qualifier, language="zh"))
         self.provenance(node, outcome.span, outcome.at)
         return node
 
@@ -226,14 +252,14 @@ def _is_chinese(text: str) -> bool:
     return any("\u4e00" <= char <= "\u9fff" for char in text)
 
 
-def case_triples(
+def case_terms(
     cases: Iterable[Case],
     *,
     ids: Ids | None = None,
     region_names: dict[str, Text] | None = None,
     link_regulation: RegulationLinker | None = None,
-) -> set[tuple[URIRef, URIRef, URIRef | Literal]]:
-    """The triples of checked cases.
+) -> set[Triple]:
+    """The triples of checked cases, as N-Triples terms (what a build writes).
 
     :param region_names: code → name, to label cases that have no headline.
     :param link_regulation: maps a case regulation to an imported work, when the corpus holds it.
@@ -242,6 +268,18 @@ def case_triples(
     for case in cases:
         _CaseMapper(case, triples, ids or Ids(), region_names or {}, link_regulation).run()
     return triples
+
+
+def case_triples(
+    cases: Iterable[Case],
+    *,
+    ids: Ids | None = None,
+    region_names: dict[str, Text] | None = None,
+    link_regulation: RegulationLinker | None = None,
+) -> set[tuple[Identifier, Identifier, Identifier]]:
+    """:func:`case_terms` as rdflib terms."""
+    terms = case_terms(cases, ids=ids, region_names=region_names, link_regulation=link_regulation)
+    return set(rdflib_triples(terms))
 
 
 def cases_graph(
