@@ -208,17 +208,21 @@ def test_the_store_path_reports_what_pyshacl_reports_on_each_fixture(
     assert calls and all(calls)
 
 
-def test_data_with_blank_nodes_is_not_checked_on_the_store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_data_with_blank_nodes_is_not_checked_on_the_store(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     data = _fixture_graphs()["blank-nodes"]
     calls = _compiled_on_store(monkeypatch)
     options = {"shapes": read_rdf(FIXTURES / "shapes.ttl"), "ontology": read_rdf(FIXTURES / "ontology.ttl")}
-    _same(validate(data, engine="pyshacl", **options), validate(_stored(data, tmp_path), engine="fast", **options))  # type: ignore[arg-type]
+    fast = validate(_stored(data, tmp_path), engine="fast", **options)  # type: ignore[arg-type]
+    _same(validate(data, engine="pyshacl", **options), fast)  # type: ignore[arg-type]
     assert calls == []  # the store renames blank nodes: every shape ran on the text
 
 
 _COMPONENT_SHAPES = """
 @prefix sh: <http://www.w3.org/ns/shacl#> . @prefix ex: <http://example.org/> .
-@prefix xsd: <http://www.w3.org/2001/XMLSchema#> . @prefix rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#> .
+@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+@prefix rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#> .
 ex:min a sh:PropertyShape ; sh:targetClass ex:Thing ; sh:path ex:name ; sh:minCount 1 ; sh:message "min"@en .
 ex:min2 a sh:PropertyShape ; sh:targetClass ex:Thing ; sh:path ex:tag ; sh:minCount 2 ;
     sh:message "two tags"@en , "两个"@zh .
@@ -292,6 +296,51 @@ def test_every_compiled_constraint_component_reports_on_the_store_what_pyshacl_r
     reported = {p.constraint.removeprefix("sh:").removesuffix("ConstraintComponent") for p in fast.problems}
     assert reported == _COMPILED_COMPONENTS
     focus = {(p.focus.removeprefix("http://example.org/"), p.source_shape) for p in fast.problems}
-    for conforming in [("a", "ex:min"), ("a", "ex:lang"), ("t1", "ex:string"), ("t1", "ex:has"), ("a", "ex:or")]:
+    passing = [("a", "ex:min"), ("a", "ex:lang"), ("t1", "ex:string"), ("t1", "ex:has"), ("a", "ex:or")]
+    for conforming in passing:
         assert conforming not in focus  # each component also passes where it should
     assert any(p.value == '"07"^^xsd:integer' for p in fast.problems)  # a literal as written, not as stored
+
+
+def test_literals_the_store_merges_send_every_shape_to_the_text(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """"1" and "true" are two booleans as written and one in the store: a count on the store would pass."""
+    shapes = Graph().parse(
+        format="turtle",
+        data="""@prefix sh: <http://www.w3.org/ns/shacl#> . @prefix ex: <http://example.org/> .
+            ex:flag a sh:PropertyShape ; sh:targetSubjectsOf ex:flag ; sh:path ex:flag ; sh:maxCount 1 ;
+                sh:message "one flag"@en .""",
+    )
+    flag = "<http://example.org/a> <http://example.org/flag>"
+    boolean = "<http://www.w3.org/2001/XMLSchema#boolean>"
+    text = f'{flag} "1"^^{boolean} .\n{flag} "true"^^{boolean} .\n'
+    calls = _compiled_on_store(monkeypatch)
+    fast = validate(_stored(text, tmp_path), engine="fast", shapes=shapes, ontology=Graph())
+    _same(validate(NTriples(text).graph(), engine="pyshacl", shapes=shapes, ontology=Graph()), fast)
+    assert len(fast.problems) == 1 and calls == []
+
+
+def test_kg_validate_uses_the_build_store_only_while_it_matches_the_dataset(tmp_path: Path) -> None:
+    import os
+
+    import pyoxigraph
+
+    from kg.cli.common import DataSource
+    from kg.store import store_path, write_store
+
+    dist = tmp_path / "dist"
+    dist.mkdir()
+    dataset = dist / "dataset.nt"
+    dataset.write_text("<http://example.org/a> <http://example.org/p> <http://example.org/b> .\n", "utf-8")
+    quads = list(pyoxigraph.parse(path=str(dataset), format=pyoxigraph.RdfFormat.N_TRIPLES))
+    write_store(dist, quads, source=dataset)
+    source = DataSource(files=(), dist_dir=dist, allow_network=False, timeout=60, max_bytes=None)
+    assert source.ntriples().store == store_path(dist)
+    assert DataSource((dataset,), dist, False, 60, None).ntriples().store is None  # --data: the file alone
+    by_store = DataSource((), tmp_path / "elsewhere", False, 60, None, store_dir=store_path(dist))
+    assert by_store.ntriples().store == store_path(dist)
+    stat = dataset.stat()
+    os.utime(dataset, ns=(stat.st_atime_ns, stat.st_mtime_ns + 10**9))  # rewritten after the build
+    assert source.ntriples().store is None
+    assert by_store.ntriples().store is None  # its copy is the same file, changed since the load
