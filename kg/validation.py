@@ -388,9 +388,11 @@ def _run_compiled(store: Path, compiled: list[Any], axioms: Graph) -> tuple[list
     """The compiled shapes' results on the store (plain triples, to cross a process boundary) and the
     shapes left to pyshacl-turbo."""
     from . import shacl_sparql
-    from .store import open_store
+    from .store import ONTOLOGY_GRAPH, open_store
 
     opened = open_store(store)
+    if any(getattr(graph, "value", None) != ONTOLOGY_GRAPH for graph in opened.named_graphs()):
+        return [], [shape.node for shape in compiled]  # data in named graphs (kg load of TriG): the text
     results, left = shacl_sparql.run(opened, compiled, _subclasses(axioms, opened))
     return list(results), [shape.node for shape in left]
 

@@ -344,3 +344,25 @@ def test_kg_validate_uses_the_build_store_only_while_it_matches_the_dataset(tmp_
     os.utime(dataset, ns=(stat.st_atime_ns, stat.st_mtime_ns + 10**9))  # rewritten after the build
     assert source.ntriples().store is None
     assert by_store.ntriples().store is None  # its copy is the same file, changed since the load
+
+
+def test_a_store_holding_named_graphs_sends_every_shape_to_the_text(tmp_path: Path) -> None:
+    """``kg load`` keeps a TriG file's graphs; the compiled queries read the default graph only."""
+    import pyoxigraph
+
+    from kg.store import make_store
+
+    shapes = Graph().parse(format="turtle", data=_COMPONENT_SHAPES)
+    data = Graph().parse(format="turtle", data=_COMPONENT_DATA)
+    text = NTriples.from_graph(data).text
+    path = tmp_path / "data.nt"
+    path.write_text(text, encoding="utf-8")
+    graph = pyoxigraph.NamedNode("http://example.org/graph")
+    quads = [
+        pyoxigraph.Quad(q.subject, q.predicate, q.object, graph)
+        for q in pyoxigraph.parse(path=str(path), format=pyoxigraph.RdfFormat.N_TRIPLES)
+    ]
+    stored = NTriples(text, str(path), make_store(tmp_path / "data.store", quads, source=path))
+    reference = validate(data, engine="pyshacl", shapes=shapes, ontology=Graph())
+    assert len(reference.problems) > 20
+    _same(reference, validate(stored, engine="fast", shapes=shapes, ontology=Graph()))
