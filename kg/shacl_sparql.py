@@ -70,10 +70,11 @@ def compile_shape(shapes: Graph, node: Node) -> CompiledShape | None:
     """The shape as a :class:`CompiledShape`, or None when any part of it is not understood here.
 
     Understood: a named ``sh:PropertyShape`` that no other shape refers to, with an ``sh:message``, targets
-    by class, subjects, objects or node, a path of one IRI or its inverse, and single-valued ``sh:minCount``,
-    ``sh:maxCount``, ``sh:class``, ``sh:datatype`` (``rdf:langString``, ``xsd:string``), ``sh:nodeKind
-    sh:IRI``, ``sh:in`` (IRIs), ``sh:hasValue`` (an IRI), ``sh:pattern`` (no flags), ``sh:languageIn``,
-    ``sh:uniqueLang true``, and ``sh:qualifiedValueShape [ sh:languageIn (…) ]`` with its counts.
+    by class, subjects, objects or node, a path of one IRI, its inverse, or ``sh:alternativePath`` of those,
+    and single-valued ``sh:minCount``, ``sh:maxCount``, ``sh:class``, ``sh:or`` of shapes that each say one
+    ``sh:class``, ``sh:datatype`` (``rdf:langString``, ``xsd:string``), ``sh:nodeKind sh:IRI``, ``sh:in``
+    (IRIs), ``sh:hasValue`` (an IRI), ``sh:pattern`` (no flags), ``sh:languageIn``, ``sh:uniqueLang true``,
+    and ``sh:qualifiedValueShape [ sh:languageIn (…) ]`` with its counts.
     """
     if not isinstance(node, URIRef) or set(shapes.objects(node, RDF.type)) != {SH.PropertyShape}:
         return None

@@ -276,12 +276,13 @@ def validate(
     :param timeout: seconds before the work stops with :class:`~kg.errors.LimitExceeded` (it runs in a
         forked worker, see :mod:`kg.limits`).
     :param allow_network: let SPARQL-based constraints use ``FROM``/``SERVICE``/``LOAD``.
-    :param engine: ``pyshacl`` (the reference) or ``fast``: pyshacl-turbo, a Rust SHACL engine with pyshacl's
-        API, with the same shapes and settings, on the same triples given as N-Triples text (literals as
-        written, no store that would canonicalise them); the report's names, places and the ill-typed check
-        come from one pass of Oxigraph's parser over that text, keeping only what the results need. The tests
-        hold its reports identical to pyshacl's on the dataset, on every shape's examples and on the W3C core
-        suite where pyshacl passes.
+    :param engine: ``pyshacl`` (the reference) or ``fast``: the plain property shapes as SPARQL on the store
+        the N-Triples text was loaded into (``NTriples.store``, see :mod:`kg.shacl_sparql`) where the store's
+        canonical literals cannot change a result, and pyshacl-turbo, a Rust SHACL engine with pyshacl's API,
+        with the same settings on the text as written for the rest; the report's names, places and the
+        ill-typed check come from one pass of Oxigraph's parser over that text, keeping only what the results
+        need. The tests hold its reports identical to pyshacl's on the dataset, on every shape's examples, on
+        every compiled constraint component, and on the W3C core suite where pyshacl passes.
     :raises InputError: the shapes are not valid SHACL, or a SPARQL constraint reaches outside the data.
     :raises LimitExceeded: over ``timeout``, or input too deeply nested.
 
