@@ -22,6 +22,7 @@ import re
 import warnings
 from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field, replace
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from rdflib import DCTERMS, OWL, RDF, RDFS, SKOS, BNode, Graph, Literal, URIRef
@@ -227,6 +228,9 @@ class NTriples:
 
     text: str
     source: str = "data"
+    store: Path | None = None
+    """A kg store loaded from this very text (the build's ``dist.store`` when it matches ``dataset.nt``, or
+    the ``--store`` whose copy this is): the fast engine checks the shapes it can compile to SPARQL there."""
 
     @classmethod
     def from_graph(cls, graph: Graph) -> NTriples:
@@ -272,12 +276,13 @@ def validate(
     :param timeout: seconds before the work stops with :class:`~kg.errors.LimitExceeded` (it runs in a
         forked worker, see :mod:`kg.limits`).
     :param allow_network: let SPARQL-based constraints use ``FROM``/``SERVICE``/``LOAD``.
-    :param engine: ``pyshacl`` (the reference) or ``fast``: pyshacl-turbo, a Rust SHACL engine with pyshacl's
-        API, with the same shapes and settings, on the same triples given as N-Triples text (literals as
-        written, no store that would canonicalise them); the report's names, places and the ill-typed check
-        come from one pass of Oxigraph's parser over that text, keeping only what the results need. The tests
-        hold its reports identical to pyshacl's on the dataset, on every shape's examples and on the W3C core
-        suite where pyshacl passes.
+    :param engine: ``pyshacl`` (the reference) or ``fast``: the plain property shapes as SPARQL on the store
+        the N-Triples text was loaded into (``NTriples.store``, see :mod:`kg.shacl_sparql`) where the store's
+        canonical literals cannot change a result, and pyshacl-turbo, a Rust SHACL engine with pyshacl's API,
+        with the same settings on the text as written for the rest; the report's names, places and the
+        ill-typed check come from one pass of Oxigraph's parser over that text, keeping only what the results
+        need. The tests hold its reports identical to pyshacl's on the dataset, on every shape's examples, on
+        every compiled constraint component, and on the W3C core suite where pyshacl passes.
     :raises InputError: the shapes are not valid SHACL, or a SPARQL constraint reaches outside the data.
     :raises LimitExceeded: over ``timeout``, or input too deeply nested.
 
@@ -328,21 +333,209 @@ _IMPORTS_NOTE = "owl:imports in the data were ignored; nothing is fetched"
 
 
 def _validate_fast(data: NTriples, shapes: Graph, ontology: Graph, notes: list[str]) -> ValidationReport:
-    """pyshacl-turbo on the N-Triples text plus the ontology's class hierarchy, then the report from one
-    parse of the text that keeps only the statements the results need (see :func:`_report_context`)."""
-    from .store import _ntriples
-
+    """The shapes :mod:`kg.shacl_sparql` compiles, as SPARQL on the store holding the data when there is one
+    that can tell (:func:`_store_for`), in a forked process on the other core; meanwhile pyshacl-turbo on
+    the N-Triples text plus the ontology's class hierarchy for the rest, reading only the statements those
+    shapes can reach (:func:`_relevant`); shapes whose results the store cannot give as written go to
+    pyshacl-turbo too. Then the report from one parse of the text that keeps only the statements the
+    results need (see :func:`_report_context`)."""
     axioms = _subclass_axioms(ontology)
     text = data.text if data.text.endswith("\n") or not data.text else data.text + "\n"
-    try:
-        results = _run_pyshacl(text + "".join(_ntriples(axioms)), shapes, turbo=True)
-    except (InputError, ValueError):  # pyshacl-turbo's parser raises ValueError
-        _check_syntax(data)  # a data syntax error is the user's error to name (file, line, column)
-        raise
+    store = _store_for(data, text)
+    compiled = []
+    if store is not None:
+        from . import shacl_sparql
+
+        compiled = shacl_sparql.compile_shapes(shapes)
+    if not compiled or store is None:
+        results = _run_turbo(data, text, shapes, axioms)
+    else:
+        from . import shacl_sparql
+
+        on_store = _forked(_run_compiled, store, compiled, axioms)
+        try:
+            results = _run_turbo(data, text, shacl_sparql.without(shapes, compiled), axioms)
+        except BaseException:
+            on_store(cancel=True)
+            raise
+        triples, left = on_store()
+        for triple in triples:
+            results.add(triple)
+        if left:  # rare: results naming literals the store holds in canonical form
+            again = shacl_sparql.only(shapes, [shape for shape in compiled if shape.node in left])
+            results += _run_turbo(data, text, again, axioms)
     context, imports = _report_context(data, results)
     if imports:
         notes.append(_IMPORTS_NOTE)
     return _report(results, context, shapes, notes)
+
+
+def _run_turbo(data: NTriples, text: str, shapes: Graph, axioms: Graph) -> Graph:
+    """pyshacl-turbo's results for ``shapes`` on the statements of the text they can read (none to run when
+    no shape has a focus node)."""
+    from .store import _ntriples
+
+    targets = (SH.targetClass, SH.targetNode, SH.targetSubjectsOf, SH.targetObjectsOf)
+    if not any((None, t, None) in shapes for t in targets) and (None, RDF.type, RDFS.Class) not in shapes:
+        return Graph()
+    try:
+        return _run_pyshacl(_relevant(text, shapes) + "".join(_ntriples(axioms)), shapes, turbo=True)
+    except (InputError, ValueError):  # pyshacl-turbo's parser raises ValueError
+        _check_syntax(data)  # a data syntax error is the user's error to name (file, line, column)
+        raise
+
+
+def _run_compiled(store: Path, compiled: list[Any], axioms: Graph) -> tuple[list[Any], list[Node]]:
+    """The compiled shapes' results on the store (plain triples, to cross a process boundary) and the
+    shapes left to pyshacl-turbo."""
+    from . import shacl_sparql
+    from .store import ONTOLOGY_GRAPH, open_store
+
+    opened = open_store(store)
+    if any(getattr(graph, "value", None) != ONTOLOGY_GRAPH for graph in opened.named_graphs()):
+        return [], [shape.node for shape in compiled]  # data in named graphs (kg load of TriG): the text
+    results, left = shacl_sparql.run(opened, compiled, _subclasses(axioms, opened))
+    return list(results), [shape.node for shape in left]
+
+
+def _forked(fn: Callable[..., Any], *args: Any) -> Callable[..., Any]:
+    """Start ``fn(*args)`` in a forked child (the machine's other core; pyoxigraph and pyshacl-turbo hold
+    the GIL, so threads would take turns); the function returned waits for its result or raises its error.
+
+    The child dies with this process; ``cancel=True`` stops it (after an error here)."""
+    import os
+    import pickle
+
+    from .sandbox import die_with_parent
+
+    if not hasattr(os, "fork"):
+        value = fn(*args)
+        return lambda cancel=False: value
+    read_end, write_end = os.pipe()
+    parent = os.getpid()
+    pid = os.fork()
+    if pid == 0:  # pragma: no cover - the child's lines run in another process
+        code = 0
+        try:
+            os.close(read_end)
+            die_with_parent(parent)
+            try:
+                message: tuple[bool, Any] = (True, fn(*args))
+            except BaseException as error:
+                message = (False, error)
+            view = memoryview(pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL))
+            while view:
+                view = view[os.write(write_end, view) :]
+        except BaseException:
+            code = 70
+        finally:
+            os._exit(code)
+    os.close(write_end)
+
+    def join(cancel: bool = False) -> Any:
+        import signal
+
+        chunks = []
+        try:
+            if cancel:
+                os.kill(pid, signal.SIGKILL)
+            while chunk := os.read(read_end, 1 << 20):
+                chunks.append(chunk)
+        finally:
+            os.close(read_end)
+            os.waitpid(pid, 0)
+        if cancel:
+            return None
+        if not chunks:
+            raise RuntimeError("validation: the process checking shapes on the store ended without an answer")
+        ok, value = pickle.loads(b"".join(chunks))
+        if not ok:
+            raise value
+        return value
+
+    return join
+
+
+def _store_for(data: NTriples, text: str) -> Path | None:
+    """The data's store when it holds exactly the triples of the text as they are written:
+    no blank nodes (the store renames them) and as many triples as the text has lines (so no two written
+    literals became one canonical literal); else None, and every shape runs on the text."""
+    import json
+
+    if data.store is None or "_:" in text:
+        return None
+    try:
+        held = json.loads((Path(data.store) / "kg-store.json").read_text()).get("quads")
+    except (OSError, ValueError, AttributeError):
+        return None
+    lines = text.count("\n<") + text.startswith("<")
+    if not isinstance(held, int) or held != lines or lines != text.count("\n"):
+        return None
+    return Path(data.store)
+
+
+def _subclasses(axioms: Graph, store: Any) -> dict[Node, set[Node]]:
+    """Each class with every class below it along ``rdfs:subClassOf*`` in the ontology and the data."""
+    from .store import to_rdflib
+
+    below: dict[Node, set[Node]] = {}
+    pairs = list(axioms.subject_objects(RDFS.subClassOf))
+    query = f"SELECT ?s ?o WHERE {{ ?s <{RDFS.subClassOf}> ?o }}"
+    pairs.extend((to_rdflib(row["s"]), to_rdflib(row["o"])) for row in store.query(query))
+    for sub, sup in pairs:
+        below.setdefault(sup, set()).add(sub)
+    closed: dict[Node, set[Node]] = {}
+    for top in below:
+        found, todo = {top}, [top]
+        while todo:
+            for sub in below.get(todo.pop(), ()):
+                if sub not in found:
+                    found.add(sub)
+                    todo.append(sub)
+        closed[top] = found
+    return closed
+
+
+_CORE = {
+    SH[name]
+    for name in (
+        "targetClass", "targetNode", "targetSubjectsOf", "targetObjectsOf",
+        "path", "inversePath", "alternativePath", "zeroOrMorePath", "oneOrMorePath", "zeroOrOnePath",
+        "property", "node", "class", "datatype", "nodeKind", "minCount", "maxCount",
+        "minExclusive", "minInclusive", "maxExclusive", "maxInclusive", "minLength", "maxLength",
+        "pattern", "flags", "languageIn", "uniqueLang", "equals", "disjoint", "lessThan", "lessThanOrEquals",
+        "not", "and", "or", "xone", "hasValue", "in",
+        "qualifiedValueShape", "qualifiedMinCount", "qualifiedMaxCount", "qualifiedValueShapesDisjoint",
+        "message", "severity", "deactivated", "name", "description", "order", "group", "defaultValue",
+    )
+}
+"""The SHACL core terms whose checks read only statements whose predicate the shapes name (with rdf:type
+and rdfs:subClassOf). ``sh:closed``, SPARQL-based constraints and anything else read more."""
+
+
+def _relevant(text: str, shapes: Graph) -> str:
+    """The lines of the N-Triples text whose predicate the shapes name as a subject or object (a path, a
+    target, a class…), or rdf:type or rdfs:subClassOf: all that SHACL core checks read, so pyshacl-turbo
+    parses and indexes less. The whole text when the shapes use anything outside :data:`_CORE`."""
+    named: set[str] = {str(RDF.type), str(RDFS.subClassOf)}
+    for s, p, o in shapes:
+        if str(p).startswith(_SH) and p not in _CORE:
+            return text
+        named.update(str(term) for term in (s, o) if isinstance(term, URIRef))
+    if any(BAD_PREDICATE.search(iri) for iri in named) or any(c in text for c in ("\\u", "\\U", "\t", "\r")):
+        return text  # an escaped IRI would not match its name; other blanks would not split as below
+    if text.startswith(" ") or "\n " in text:
+        return text
+    wanted = {f"<{iri}>" for iri in named}
+    kept = []
+    for line in text.split("\n"):  # not splitlines: a literal may hold U+2028 and the like as they are
+        start = line.find(" ") + 1
+        if line[start : line.find(">", start) + 1] in wanted:
+            kept.append(line)
+    return "\n".join(kept) + "\n" if kept else ""
+
+
+BAD_PREDICATE = re.compile(r'[\x00-\x20<>"{}|^`\\]')
 
 
 def _check_syntax(data: NTriples) -> None:

@@ -12,7 +12,7 @@ from rdflib import Graph, URIRef
 from kg.errors import RdfSyntaxError
 from kg.loading import read_ntriples, read_rdf
 from kg.terms import DEFAULT_BASE, FZ
-from kg.validation import NTriples, validate
+from kg.validation import NTriples, _store_for, validate
 
 EXAMPLES = Path(__file__).resolve().parent / "shapes"
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "validation"
@@ -37,10 +37,16 @@ def test_fast_engine_reports_what_pyshacl_reports_on_the_whole_dataset(built: Pa
 
 
 def test_fast_engine_on_the_dataset_text_reports_what_pyshacl_reports_on_its_graph(built: Path) -> None:
+    from kg.store import store_path
+
     dataset = built / "dataset.nt"
-    fast = validate(NTriples(read_ntriples([dataset]), str(dataset)), engine="fast")
+    text = read_ntriples([dataset])
+    fast = validate(NTriples(text, str(dataset)), engine="fast")
     reference = validate(read_rdf(dataset), engine="pyshacl")
     _same(reference, fast)
+    on_store = NTriples(text, str(dataset), store_path(built))
+    assert _store_for(on_store, text) == store_path(built)  # the build's store is used, not passed over
+    _same(reference, validate(on_store, engine="fast"))
 
 
 def _fixture_graphs() -> dict[str, Graph]:
@@ -145,3 +151,218 @@ def test_an_unknown_engine_is_refused() -> None:
 
     with pytest.raises(InputError, match="unknown validation engine"):
         validate(Graph(), engine="quick")
+
+
+# --- the store: shapes compiled to SPARQL ------------------------------------------------------------------
+
+
+def _stored(data: Graph | str, folder: Path) -> NTriples:
+    """The data as N-Triples text in a file, with a kg store made from that file (as ``kg build`` does)."""
+    import pyoxigraph
+
+    from kg.store import make_store
+
+    text = data if isinstance(data, str) else NTriples.from_graph(data).text
+    path = folder / "data.nt"
+    path.write_text(text, encoding="utf-8")
+    quads = list(pyoxigraph.parse(path=str(path), format=pyoxigraph.RdfFormat.N_TRIPLES))
+    store = make_store(folder / "data.store", quads, source=path)
+    return NTriples(text, str(path), store)
+
+
+def _compiled_on_store(monkeypatch: pytest.MonkeyPatch) -> list[object]:
+    """Record the shapes each validation hands to the store (the call happens in this process)."""
+    import kg.validation
+
+    calls: list[object] = []
+    real = kg.validation._forked
+
+    def spy(fn: object, store: Path, compiled: list[object], axioms: Graph) -> object:
+        calls.append([shape.node for shape in compiled])  # type: ignore[attr-defined]
+        return real(fn, store, compiled, axioms)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(kg.validation, "_forked", spy)
+    return calls
+
+
+def test_the_store_path_reports_what_pyshacl_reports_on_every_shape_example(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    examples = _examples()
+    calls = _compiled_on_store(monkeypatch)
+    reference = validate(examples, engine="pyshacl")
+    _same(reference, validate(_stored(examples, tmp_path), engine="fast"))
+    assert len(calls) == 1 and len(calls[0]) > 60  # type: ignore[arg-type]  # most shapes ran on the store
+
+
+@pytest.mark.parametrize("name", sorted(set(_fixture_graphs()) - {"blank-nodes"}))
+def test_the_store_path_reports_what_pyshacl_reports_on_each_fixture(
+    name: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    data = _fixture_graphs()[name]
+    calls = _compiled_on_store(monkeypatch)
+    options = {"shapes": read_rdf(FIXTURES / "shapes.ttl"), "ontology": read_rdf(FIXTURES / "ontology.ttl")}
+    stored = _stored(data, tmp_path)
+    _same(validate(data, engine="pyshacl", **options), validate(stored, engine="fast", **options))  # type: ignore[arg-type]
+    _same(validate(data, engine="pyshacl"), validate(stored, engine="fast"))
+    assert calls and all(calls)
+
+
+def test_data_with_blank_nodes_is_not_checked_on_the_store(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    data = _fixture_graphs()["blank-nodes"]
+    calls = _compiled_on_store(monkeypatch)
+    options = {"shapes": read_rdf(FIXTURES / "shapes.ttl"), "ontology": read_rdf(FIXTURES / "ontology.ttl")}
+    fast = validate(_stored(data, tmp_path), engine="fast", **options)  # type: ignore[arg-type]
+    _same(validate(data, engine="pyshacl", **options), fast)  # type: ignore[arg-type]
+    assert calls == []  # the store renames blank nodes: every shape ran on the text
+
+
+_COMPONENT_SHAPES = """
+@prefix sh: <http://www.w3.org/ns/shacl#> . @prefix ex: <http://example.org/> .
+@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+@prefix rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#> .
+ex:min a sh:PropertyShape ; sh:targetClass ex:Thing ; sh:path ex:name ; sh:minCount 1 ; sh:message "min"@en .
+ex:min2 a sh:PropertyShape ; sh:targetClass ex:Thing ; sh:path ex:tag ; sh:minCount 2 ;
+    sh:message "two tags"@en , "两个"@zh .
+ex:max a sh:PropertyShape ; sh:targetSubjectsOf ex:name ; sh:path ex:name ; sh:maxCount 1 ;
+    sh:severity sh:Warning ; sh:message "max"@en .
+ex:max0 a sh:PropertyShape ; sh:targetNode ex:a , ex:b ; sh:path ex:forbidden ; sh:maxCount 0 ;
+    sh:message "none"@en .
+ex:class a sh:PropertyShape ; sh:targetClass ex:Thing ; sh:path ex:link ; sh:class ex:Target ;
+    sh:message "class"@en .
+ex:inverse a sh:PropertyShape ; sh:targetClass ex:Target ; sh:path [ sh:inversePath ex:link ] ;
+    sh:minCount 1 ; sh:maxCount 1 ; sh:message "inverse"@en .
+ex:alternative a sh:PropertyShape ; sh:targetClass ex:Target ;
+    sh:path [ sh:alternativePath ( ex:partOf [ sh:inversePath ex:hasPart ] ) ] ; sh:maxCount 1 ;
+    sh:class ex:Thing ; sh:message "alternative"@en .
+ex:lang a sh:PropertyShape ; sh:targetClass ex:Thing ; sh:path ex:name ; sh:datatype rdf:langString ;
+    sh:languageIn ( "zh" "en" ) ; sh:uniqueLang true ;
+    sh:qualifiedValueShape [ sh:languageIn ( "zh" ) ] ; sh:qualifiedMinCount 1 ; sh:message "lang"@en .
+ex:qualifiedMax a sh:PropertyShape ; sh:targetClass ex:Thing ; sh:path ex:name ;
+    sh:qualifiedValueShape [ sh:languageIn ( "en" ) ] ; sh:qualifiedMaxCount 0 ; sh:message "no en"@en .
+ex:string a sh:PropertyShape ; sh:targetObjectsOf ex:link ; sh:path ex:code ; sh:datatype xsd:string ;
+    sh:pattern "^[0-9]{3}$" ; sh:message "code"@en .
+ex:iri a sh:PropertyShape ; sh:targetSubjectsOf ex:see ; sh:path ex:see ; sh:nodeKind sh:IRI ;
+    sh:pattern "^http://example.org/" ; sh:in ( ex:a ex:b ex:elsewhere ) ; sh:message "iri"@en .
+ex:has a sh:PropertyShape ; sh:targetClass ex:Target ; sh:path ex:kind ; sh:hasValue ex:good ;
+    sh:message "has"@en .
+ex:or a sh:PropertyShape ; sh:targetSubjectsOf ex:from ; sh:path ex:from ;
+    sh:or ( [ sh:class ex:Thing ] [ sh:class ex:Target ] ) ; sh:message "or"@en .
+ex:number a sh:PropertyShape ; sh:targetSubjectsOf ex:count ; sh:path ex:count ; sh:class ex:Thing ;
+    sh:message "a number is no thing"@en .
+"""
+
+_COMPONENT_DATA = """
+@prefix ex: <http://example.org/> . @prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+ex:SubThing rdfs:subClassOf ex:Thing .
+ex:a a ex:Thing ; ex:name "甲"@zh , "A"@en ; ex:tag "x" , "y" ; ex:link ex:t1 ; ex:see ex:b ; ex:from ex:b ;
+    ex:count 7 .
+ex:b a ex:SubThing ; ex:name "乙"@zh , "丙"@zh-Hans , "B" ; ex:tag "x" ; ex:link ex:a , ex:t2 ;
+    ex:see <http://other.org/x> , "lit" ; ex:forbidden ex:a ; ex:from ex:t1 , ex:nothing .
+ex:c a ex:Thing ; ex:name "丙"@zh , "丁"@zh ; ex:tag "x" , "z" .
+ex:d a ex:Thing ; ex:name "D"@en .
+ex:e a ex:SubThing .
+ex:t1 a ex:Target ; ex:code "123" ; ex:kind ex:good ; ex:partOf ex:a .
+ex:t2 a ex:Target ; ex:code "12a" , ex:iri ; ex:kind ex:bad ; ex:partOf ex:a .
+ex:t3 a ex:Target ; ex:kind ex:good .
+ex:a ex:hasPart ex:t3 . ex:c ex:hasPart ex:t3 .
+"""
+
+_COMPILED_COMPONENTS = {
+    "MinCount", "MaxCount", "Class", "Datatype", "NodeKind", "In", "HasValue", "Pattern", "LanguageIn",
+    "UniqueLang", "QualifiedMinCount", "QualifiedMaxCount", "Or",
+}
+
+
+def test_every_compiled_constraint_component_reports_on_the_store_what_pyshacl_reports(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from kg.shacl_sparql import compile_shapes
+
+    shapes = Graph().parse(format="turtle", data=_COMPONENT_SHAPES)
+    data = Graph().parse(format="turtle", data=_COMPONENT_DATA)
+    assert len(compile_shapes(shapes)) == 14  # every shape here can be checked on the store
+    integer = "^^<http://www.w3.org/2001/XMLSchema#integer>"
+    text = NTriples.from_graph(data).text.replace(f'"7"{integer}', f'"07"{integer}')  # the store: "7"
+    stored = _stored(text, tmp_path)
+    calls = _compiled_on_store(monkeypatch)
+    reference = validate(NTriples(text).graph(), engine="pyshacl", shapes=shapes, ontology=Graph())
+    fast = validate(stored, engine="fast", shapes=shapes, ontology=Graph())
+    _same(reference, fast)
+    assert calls and len(calls[0]) == 14  # type: ignore[arg-type]
+    reported = {p.constraint.removeprefix("sh:").removesuffix("ConstraintComponent") for p in fast.problems}
+    assert reported == _COMPILED_COMPONENTS
+    focus = {(p.focus.removeprefix("http://example.org/"), p.source_shape) for p in fast.problems}
+    passing = [("a", "ex:min"), ("a", "ex:lang"), ("t1", "ex:string"), ("t1", "ex:has"), ("a", "ex:or")]
+    for conforming in passing:
+        assert conforming not in focus  # each component also passes where it should
+    assert any(p.value == '"07"^^xsd:integer' for p in fast.problems)  # a literal as written, not as stored
+
+
+def test_literals_the_store_merges_send_every_shape_to_the_text(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """"1" and "true" are two booleans as written and one in the store: a count on the store would pass."""
+    shapes = Graph().parse(
+        format="turtle",
+        data="""@prefix sh: <http://www.w3.org/ns/shacl#> . @prefix ex: <http://example.org/> .
+            ex:flag a sh:PropertyShape ; sh:targetSubjectsOf ex:flag ; sh:path ex:flag ; sh:maxCount 1 ;
+                sh:message "one flag"@en .""",
+    )
+    flag = "<http://example.org/a> <http://example.org/flag>"
+    boolean = "<http://www.w3.org/2001/XMLSchema#boolean>"
+    text = f'{flag} "1"^^{boolean} .\n{flag} "true"^^{boolean} .\n'
+    calls = _compiled_on_store(monkeypatch)
+    fast = validate(_stored(text, tmp_path), engine="fast", shapes=shapes, ontology=Graph())
+    _same(validate(NTriples(text).graph(), engine="pyshacl", shapes=shapes, ontology=Graph()), fast)
+    assert len(fast.problems) == 1 and calls == []
+
+
+def test_kg_validate_uses_the_build_store_only_while_it_matches_the_dataset(tmp_path: Path) -> None:
+    import os
+
+    import pyoxigraph
+
+    from kg.cli.common import DataSource
+    from kg.store import store_path, write_store
+
+    dist = tmp_path / "dist"
+    dist.mkdir()
+    dataset = dist / "dataset.nt"
+    dataset.write_text("<http://example.org/a> <http://example.org/p> <http://example.org/b> .\n", "utf-8")
+    quads = list(pyoxigraph.parse(path=str(dataset), format=pyoxigraph.RdfFormat.N_TRIPLES))
+    write_store(dist, quads, source=dataset)
+    source = DataSource(files=(), dist_dir=dist, allow_network=False, timeout=60, max_bytes=None)
+    assert source.ntriples().store == store_path(dist)
+    assert DataSource((dataset,), dist, False, 60, None).ntriples().store is None  # --data: the file alone
+    by_store = DataSource((), tmp_path / "elsewhere", False, 60, None, store_dir=store_path(dist))
+    assert by_store.ntriples().store == store_path(dist)
+    stat = dataset.stat()
+    os.utime(dataset, ns=(stat.st_atime_ns, stat.st_mtime_ns + 10**9))  # rewritten after the build
+    assert source.ntriples().store is None
+    assert by_store.ntriples().store is None  # its copy is the same file, changed since the load
+
+
+def test_a_store_holding_named_graphs_sends_every_shape_to_the_text(tmp_path: Path) -> None:
+    """``kg load`` keeps a TriG file's graphs; the compiled queries read the default graph only."""
+    import pyoxigraph
+
+    from kg.store import make_store
+
+    shapes = Graph().parse(format="turtle", data=_COMPONENT_SHAPES)
+    data = Graph().parse(format="turtle", data=_COMPONENT_DATA)
+    text = NTriples.from_graph(data).text
+    path = tmp_path / "data.nt"
+    path.write_text(text, encoding="utf-8")
+    graph = pyoxigraph.NamedNode("http://example.org/graph")
+    quads = [
+        pyoxigraph.Quad(q.subject, q.predicate, q.object, graph)
+        for q in pyoxigraph.parse(path=str(path), format=pyoxigraph.RdfFormat.N_TRIPLES)
+    ]
+    stored = NTriples(text, str(path), make_store(tmp_path / "data.store", quads, source=path))
+    reference = validate(data, engine="pyshacl", shapes=shapes, ontology=Graph())
+    assert len(reference.problems) > 20
+    _same(reference, validate(stored, engine="fast", shapes=shapes, ontology=Graph()))

@@ -232,7 +232,10 @@ class DataSource:
             text = read_ntriples(
                 paths, allow_network=self.allow_network, max_bytes=self.max_bytes or DEFAULT_MAX_BYTES
             )
-        return NTriples(text, str(paths[0]) if len(paths) == 1 else "data")
+        store = self._persistent() if not more and not self.files and len(paths) == 1 else None
+        if store is not None and self.store_dir is not None and not _copy_matches(store, paths[0]):
+            store = None
+        return NTriples(text, str(paths[0]) if len(paths) == 1 else "data", store)
 
     def store(self, *, ontology: bool = False) -> pyoxigraph.Store | WithOntology | Endpoint:
         """The backend queries run on: the remote endpoint, the store given, an in-memory store of the files
@@ -613,3 +616,17 @@ def write_output(text: str | bytes, output: Path | None) -> None:
     from ..publish import write_file
 
     write_file(output, text.encode("utf-8") if isinstance(text, str) else text)
+
+
+def _copy_matches(store: Path, copy: Path) -> bool:
+    """True when ``copy`` is the store's own copy of its data as it was loaded: a build's store records its
+    source's size and modification time; a store ``kg load`` made wrote its copy itself."""
+    import json
+
+    from ..store import matches
+
+    try:
+        recorded = json.loads((Path(store) / "kg-store.json").read_text()).get("source")
+    except (OSError, ValueError, AttributeError):
+        return False
+    return recorded is None or matches(store, copy)
