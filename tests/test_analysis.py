@@ -363,7 +363,7 @@ def test_betweenness_is_exact_within_the_budget_and_sampled_beyond_it() -> None:
 
 
 def test_centrality_follows_the_budget_switch_and_says_how_it_sampled() -> None:
-    """The sampled path is deterministic for a seed and names k and the seed; within the budget it is exact."""
+    """The sampled path is deterministic for a seed and names k and the seed; within budget it is exact."""
     import networkx as nx
 
     from kg.analysis.metrics import centrality, default_sample
