@@ -416,7 +416,8 @@ def test_centrality_top_rows_equal_the_full_ranking_and_read_labels_for_them_onl
         graph.nodes[node].update(label=names[node], kind="k")
     asked: list[list[str]] = []
 
-    def describe(nodes: list[str]) -> dict[str, tuple[str, str]]:
+    def describe(nodes: list[str], with_kinds: bool) -> dict[str, tuple[str, str]]:
+        assert with_kinds
         asked.append(sorted(nodes))
         return {n: (names[n], "k") for n in nodes}
 

@@ -255,7 +255,8 @@ def entity_graph(source: Any, *, names: Mapping[str, str] | None = None) -> nx.M
     graph.add_nodes_from(
         (node, {"label": label_of(node, names), "kind": kinds.get(node, "")}) for node in nodes
     )
-    graph.add_edges_from((s, o, p, {"predicate": compact(p)}) for s, p, o in edges)
+    for s, p, o in edges:
+        graph.add_edge(s, o, key=p, predicate=compact(p))
     return graph
 
 
@@ -292,12 +293,13 @@ _DESCRIBE_ALL = 20_000
 instead of a query per 2,000 nodes."""
 
 
-def describe(source: Any, nodes: Iterable[str]) -> dict[str, tuple[str, str]]:
-    """(label, kind) of the given entity nodes, as :func:`entity_graph` puts them on its nodes."""
+def describe(source: Any, nodes: Iterable[str], with_kinds: bool = True) -> dict[str, tuple[str, str]]:
+    """(label, kind) of the given entity nodes, as :func:`entity_graph` puts them on its nodes (kind "" unless
+    ``with_kinds``)."""
     wanted = sorted(set(nodes))
     few = len(wanted) < _DESCRIBE_ALL
     names = labels(source, wanted if few else None)
-    kinds = entity_kinds(source, wanted if few else None)
+    kinds = entity_kinds(source, wanted if few else None) if with_kinds else {}
     return {node: (label_of(node, names), kinds.get(node, "")) for node in wanted}
 
 
@@ -335,7 +337,7 @@ def named_graph(source: Any, name: str, *, min_topics: int = 1) -> nx.Graph[str]
 
 def metric_graph(
     source: Any, name: str, *, kinds: Iterable[str] = FEATURE_KINDS, min_topics: int = 1
-) -> tuple[nx.Graph[str], Callable[[list[str]], dict[str, tuple[str, str]]] | None]:
+) -> tuple[nx.Graph[str], Callable[[list[str], bool], dict[str, tuple[str, str]]] | None]:
     """The graph centrality and communities read, and how to read its nodes' labels and kinds when the nodes
     do not carry them (None: they do).
 

@@ -62,8 +62,9 @@ def default_sample(graph: nx.Graph[str], *, budget: int = BETWEENNESS_BUDGET) ->
     return max(1, min(nodes - 1, budget // edges))
 
 
-Describe = Callable[[list[str]], Mapping[str, tuple[str, str]]]
-"""(label, kind) of the given nodes, for graphs whose nodes carry neither (``graphs.describe``)."""
+Describe = Callable[[list[str], bool], Mapping[str, tuple[str, str]]]
+"""(label, kind) of the given nodes (kind "" unless the flag asks for it), for graphs whose nodes carry
+neither (``graphs.describe``)."""
 
 
 def centrality(
@@ -102,7 +103,7 @@ def centrality(
         last = ranked[top - 1][1:]
         ranked = [item for item in ranked if (-item[1], -item[2]) <= (-last[0], -last[1])]
     if describe is not None:
-        described = describe([node for node, _, _ in ranked])
+        described = describe([node for node, _, _ in ranked], True)
     else:
         described = {
             node: (str(simple.nodes[node].get("label", node)), str(simple.nodes[node].get("kind", "")))
@@ -191,7 +192,7 @@ def communities(
     else:
         parts = list(nx.community.fast_label_propagation_communities(simple, weight=weight, seed=seed))
     if describe is not None:
-        names = {node: label for node, (label, _) in describe(list(simple.nodes)).items()}
+        names = {node: label for node, (label, _) in describe(list(simple.nodes), False).items()}
     else:
         names = {node: str(simple.nodes[node].get("label", node)) for node in simple.nodes}
 
