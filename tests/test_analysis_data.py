@@ -221,20 +221,18 @@ def test_entity_metrics_read_the_skeleton_as_they_read_the_full_graph(bundled):
     those on the full entity graph read as before (nx.Graph of its undirected copy), node and neighbour
     order included (Louvain and sampled betweenness depend on it)."""
     from kg.analysis.graphs import metric_graph
-    from kg.analysis.metrics import centrality, communities, default_sample
+    from kg.analysis.metrics import centrality, communities
 
     full = named_graph(bundled, "entity")
     before = nx.Graph(full.to_undirected())
     skeleton, describe = metric_graph(bundled, "entity")
     assert describe is not None and skeleton.number_of_edges() > 1000
     assert _adjacency(skeleton) == _adjacency(before)
-    sample = default_sample(before)
-    expected = centrality(full, sample=sample, seed=3)
-    got = centrality(skeleton, sample=sample, seed=3, top=25, describe=describe)
-    assert got.rows == expected.rows[:25] and got.betweenness_method == expected.betweenness_method
-    sampled = centrality(skeleton, sample=40, seed=5, top=25, describe=describe)
-    assert sampled.rows == centrality(full, sample=40, seed=5).rows[:25]
-    assert sampled.betweenness_method == f"sampled: 40 of {skeleton.number_of_nodes()} source nodes, seed 5"
+    # The same graph gives the same power iteration; left out here, where it would take most of the time.
+    expected = centrality(full, sample=20, seed=5, eigenvector_budget=0)
+    got = centrality(skeleton, sample=20, seed=5, top=25, describe=describe, eigenvector_budget=0)
+    assert got.rows == expected.rows[:25]
+    assert got.betweenness_method == f"sampled: 20 of {skeleton.number_of_nodes()} source nodes, seed 5"
     for method in ("louvain", "label-propagation"):
         assert communities(skeleton, seed=2, method=method, describe=describe) == communities(
             full, seed=2, method=method
