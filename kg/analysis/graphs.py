@@ -249,12 +249,13 @@ def entity_graph(source: Any, *, names: Mapping[str, str] | None = None) -> nx.M
 
     edges = entity_links(source)
     nodes = sorted({n for s, _, o in edges for n in (s, o)})
-    names = names if names is not None else labels(source, nodes)
-    kinds = entity_kinds(source)
+    if names is None:
+        described = describe(source, nodes)
+    else:
+        kinds = entity_kinds(source, nodes if len(nodes) < _DESCRIBE_ALL else None)
+        described = {node: (label_of(node, names), kinds.get(node, "")) for node in nodes}
     graph: nx.MultiDiGraph[str] = nx.MultiDiGraph()
-    graph.add_nodes_from(
-        (node, {"label": label_of(node, names), "kind": kinds.get(node, "")}) for node in nodes
-    )
+    graph.add_nodes_from((node, {"label": described[node][0], "kind": described[node][1]}) for node in nodes)
     for s, p, o in edges:
         graph.add_edge(s, o, key=p, predicate=compact(p))
     return graph
