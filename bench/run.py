@@ -345,6 +345,7 @@ def analyses(dataset: Dataset) -> list[tuple[str, ...]]:
         ("centrality", "--graph", "regions"),
         ("centrality", "--graph", "entity"),
         ("communities",),
+        ("communities", "--graph", "entity"),
         ("diffusion",),
         ("innovativeness",),
         ("leaders",),

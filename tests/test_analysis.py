@@ -348,15 +348,89 @@ def test_tables_render_in_three_formats():
 
 def test_betweenness_is_exact_within_the_budget_and_sampled_beyond_it() -> None:
     """Regression (issue 10): the regions graph of the nationwide data (482 nodes, 52,000 edges) took exact
-    betweenness, half a minute; the default now samples when nodes × edges exceed the budget."""
+    betweenness, half a minute, and the entity graph (110,000 nodes) hours; the default samples when
+    nodes × edges exceed the budget, from as many sources as fit it (at least one, not ten: a search of the
+    entity graph takes a second)."""
     import networkx as nx
 
-    from kg.analysis.metrics import BETWEENNESS_BUDGET, default_sample
+    from kg.analysis.metrics import default_sample
 
-    small = nx.path_graph(50)
-    assert default_sample(small) is None
-    dense = nx.complete_graph(400)
-    edges = dense.number_of_edges()
-    assert 400 * edges > BETWEENNESS_BUDGET
-    assert default_sample(dense) == max(10, BETWEENNESS_BUDGET // edges)
-    assert default_sample(nx.complete_graph(3000)) == 10
+    path = nx.path_graph(10)  # 10 nodes, 9 edges: 90 edge visits exact, 9 a search
+    assert default_sample(path, budget=90) is None
+    assert default_sample(path, budget=89) == 89 // 9 == 9
+    assert default_sample(path, budget=40) == 4
+    assert default_sample(path, budget=8) == 1
+    assert default_sample(path, budget=10_000) is None
+    assert default_sample(nx.complete_graph(5), budget=1) == 1
+
+
+def test_centrality_follows_the_budget_switch_and_says_how_it_sampled() -> None:
+    """The sampled path is deterministic for a seed and names k and the seed; within budget it is exact."""
+    import networkx as nx
+
+    from kg.analysis.metrics import centrality, default_sample
+
+    graph = nx.relabel_nodes(nx.barbell_graph(6, 3), str)
+    assert default_sample(graph, budget=10**6) is None
+    exact = centrality(graph, sample=default_sample(graph, budget=10**6))
+    assert exact.betweenness_method == "exact"
+    assert exact == centrality(graph, sample=None)
+    k = default_sample(graph, budget=100)
+    assert k is not None and k < graph.number_of_nodes()
+    first, again = centrality(graph, sample=k, seed=7), centrality(graph, sample=k, seed=7)
+    assert first == again
+    assert first.betweenness_method == f"sampled: {k} of 15 source nodes, seed 7"
+    assert [r.betweenness for r in first.rows] != [r.betweenness for r in exact.rows]
+
+
+def test_eigenvector_is_left_out_over_its_budget_and_says_so() -> None:
+    import networkx as nx
+
+    from kg.analysis.metrics import centrality
+
+    graph = nx.relabel_nodes(nx.path_graph(5), str)  # 5 nodes + 4 edges = 9 visits an iteration
+    within = centrality(graph)
+    assert within.eigenvector_method == "power iteration"
+    assert all(r.eigenvector is not None for r in within.rows)
+    over = centrality(graph, eigenvector_budget=9 * 19)
+    assert over.eigenvector_method.startswith("not computed: 20 power iterations over 9 nodes and edges")
+    assert all(r.eigenvector is None for r in over.rows)
+    assert [(r.node, r.degree, r.betweenness) for r in over.rows] == [
+        (r.node, r.degree, r.betweenness) for r in within.rows
+    ]
+    capped = centrality(graph, eigenvector_budget=9 * 60)
+    assert capped.rows == within.rows  # converges within 60 iterations: the same values
+    longer = nx.relabel_nodes(nx.path_graph(10), str)  # 19 visits an iteration; converges after 40
+    unconverged = centrality(longer, eigenvector_budget=19 * 25)
+    assert unconverged.eigenvector_method == "power iteration: no convergence in 25 iterations"
+    assert all(r.eigenvector is None for r in unconverged.rows)
+    assert all(r.eigenvector is not None for r in centrality(longer, eigenvector_budget=19 * 60).rows)
+
+
+def test_centrality_top_rows_equal_the_full_ranking_and_read_labels_for_them_only() -> None:
+    """With ``top`` and ``describe``, labels are read only for the nodes that can rank among the first
+    ``top`` (ties at the cut included), and the rows equal the first ``top`` of the full ranking."""
+    import networkx as nx
+
+    from kg.analysis.metrics import centrality
+
+    graph = nx.relabel_nodes(nx.star_graph(6), str)  # hub 0, leaves 1..6 all tied
+    nx.add_path(graph, ["6", "7", "8"])
+    names = {n: f"label {9 - int(n)}" for n in graph}
+    for node in graph:
+        graph.nodes[node].update(label=names[node], kind="k")
+    asked: list[list[str]] = []
+
+    def describe(nodes: list[str], with_kinds: bool) -> dict[str, tuple[str, str]]:
+        assert with_kinds
+        asked.append(sorted(nodes))
+        return {n: (names[n], "k") for n in nodes}
+
+    bare = nx.Graph(graph.edges)
+    full = centrality(graph)
+    top = centrality(bare, top=3, describe=describe)
+    assert top.rows == full.rows[:3]
+    assert asked == [["0", "6", "7"]]
+    tied = centrality(bare, top=4, describe=describe)  # the 4th place: a tie of the leaves 1..5 and 8
+    assert tied.rows == full.rows[:4]
+    assert asked[1] == ["0", "1", "2", "3", "4", "5", "6", "7", "8"]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -26,39 +26,67 @@ class CentralityRow:
 
 @dataclass(frozen=True)
 class Centrality:
-    """Centralities of every node, and how betweenness was computed (exact, or sampled from k sources)."""
+    """Centralities of every node (or of the ``top`` first), and how betweenness and eigenvector centrality
+    were computed (exact or sampled; converged, or why not)."""
 
     rows: list[CentralityRow]
     betweenness_method: str
+    eigenvector_method: str = "power iteration"
 
 
 BETWEENNESS_BUDGET = 3_000_000
-"""Edge visits exact betweenness may take (one breadth-first search per source node, each visiting every
-edge): a few seconds of networkx on a two-core machine. Larger graphs are sampled (:func:`default_sample`)."""
+"""Visits exact betweenness may take (one breadth-first search per source node, each visiting every edge):
+a few seconds of networkx on a two-core machine. Larger graphs are sampled (:func:`default_sample`)."""
+
+EIGENVECTOR_BUDGET = 5_000_000
+"""Node and edge visits the power iteration of eigenvector centrality may take (each iteration visits every
+node and edge): a few seconds. networkx allows 1,000 iterations; here as many as fit the budget, and none when
+fewer than 20 fit. The entity graph of the nationwide data (420,000 nodes plus edges) would need about 1,000
+iterations, five minutes; the regions graph (52,000) converges in far fewer than the 95 that fit. The output
+says which."""
+
+EIGENVECTOR_ITERATIONS = (20, 1000)
+"""The fewest power iterations worth starting (below, it is left out) and the most networkx is given."""
 
 
-def default_sample(graph: nx.Graph[str]) -> int | None:
-    """Source nodes for betweenness when the user gave none: None (exact) when nodes × edges fit
-    :data:`BETWEENNESS_BUDGET`, else as many sources as fit it (at least 10).
+def default_sample(graph: nx.Graph[str], *, budget: int = BETWEENNESS_BUDGET) -> int | None:
+    """Source nodes for betweenness when the user gave none: None (exact) when nodes × edges fit ``budget``
+    (:data:`BETWEENNESS_BUDGET`), else as many sources as fit it (at least one).
 
     Exact betweenness costs one search per node; on the regions graph of the nationwide data (482 regions
-    sharing 52,000 ties) that is half a minute, on the entity graph hours.
+    sharing 52,000 ties) that is half a minute, on the entity graph (110,000 nodes) hours, and there one
+    search alone takes about a second.
     """
     nodes, edges = graph.number_of_nodes(), max(graph.number_of_edges(), 1)
-    if nodes * edges <= BETWEENNESS_BUDGET:
+    if nodes * edges <= budget:
         return None
-    return max(10, min(nodes - 1, BETWEENNESS_BUDGET // edges))
+    return max(1, min(nodes - 1, budget // edges))
+
+
+Describe = Callable[[list[str], bool], Mapping[str, tuple[str, str]]]
+"""(label, kind) of the given nodes (kind "" unless the flag asks for it), for graphs whose nodes carry
+neither (``graphs.describe``)."""
 
 
 def centrality(
-    graph: nx.Graph[str], *, sample: int | None = None, seed: int = 0, weight: str | None = "weight"
+    graph: nx.Graph[str],
+    *,
+    sample: int | None = None,
+    seed: int = 0,
+    weight: str | None = "weight",
+    top: int | None = None,
+    describe: Describe | None = None,
+    eigenvector_budget: int = EIGENVECTOR_BUDGET,
 ) -> Centrality:
     """Degree, betweenness (exact, or estimated from ``sample`` source nodes) and eigenvector centrality.
 
     Directed and multi-graphs are read as simple undirected graphs. Degree is the number of neighbours;
     betweenness is normalised (Freeman 1977; Brandes 2008 for the sampled estimate); eigenvector centrality
-    uses ``weight`` when edges have it (Bonacich 1987) and is None when the power iteration does not converge.
-    Rows are sorted by degree, then betweenness, both descending, then by label.
+    uses ``weight`` when edges have it (Bonacich 1987) and is None when the power iteration does not converge,
+    or when its iterations would exceed ``eigenvector_budget`` node and edge visits (the method says which).
+    Rows are sorted by degree, then betweenness, both descending, then by label; with ``top`` only the first
+    ``top``. Labels and kinds are the nodes' attributes, or with ``describe`` read for the nodes that can be
+    among the first ``top`` (those tied with the last by degree and betweenness included).
     """
     import networkx as nx
 
@@ -67,28 +95,57 @@ def centrality(
     k = sample if sample is not None and sample < n else None
     betweenness = nx.betweenness_centrality(simple, k=k, seed=seed if k else None)
     method = f"sampled: {k} of {n} source nodes, seed {seed}" if k else "exact"
-    has_weight = weight is not None and any(weight in d for _, _, d in simple.edges(data=True))
-    try:
-        eigen: Mapping[str, float] = (
-            nx.eigenvector_centrality(simple, max_iter=1000, weight=weight if has_weight else None)
-            if n
-            else {}
-        )
-    except nx.PowerIterationFailedConvergence:
-        eigen = {}
+    eigen, eigen_method = _eigenvector(simple, weight, eigenvector_budget)
+    ranked = sorted(
+        ((node, simple.degree(node), round(betweenness[node], 6)) for node in simple.nodes),
+        key=lambda item: (-item[1], -item[2]),
+    )
+    if top is not None and top < len(ranked):
+        last = ranked[top - 1][1:]
+        ranked = [item for item in ranked if (-item[1], -item[2]) <= (-last[0], -last[1])]
+    if describe is not None:
+        described = describe([node for node, _, _ in ranked], True)
+    else:
+        described = {
+            node: (str(simple.nodes[node].get("label", node)), str(simple.nodes[node].get("kind", "")))
+            for node, _, _ in ranked
+        }
     rows = [
         CentralityRow(
             node,
-            str(simple.nodes[node].get("label", node)),
-            str(simple.nodes[node].get("kind", "")),
-            simple.degree(node),
-            round(betweenness[node], 6),
+            described[node][0],
+            described[node][1],
+            degree,
+            between,
             round(eigen[node], 6) if node in eigen else None,
         )
-        for node in simple.nodes
+        for node, degree, between in ranked
     ]
     rows.sort(key=lambda r: (-r.degree, -r.betweenness, r.label, r.node))
-    return Centrality(rows, method)
+    return Centrality(rows[:top] if top is not None else rows, method, eigen_method)
+
+
+def _eigenvector(graph: nx.Graph[str], weight: str | None, budget: int) -> tuple[Mapping[str, float], str]:
+    """Eigenvector centrality by networkx's power iteration within ``budget``, and how it went."""
+    import networkx as nx
+
+    n = graph.number_of_nodes()
+    if not n:
+        return {}, "power iteration"
+    fewest, most = EIGENVECTOR_ITERATIONS
+    visits = n + graph.number_of_edges()
+    iterations = min(most, budget // visits)
+    if iterations < fewest:
+        return {}, (
+            f"not computed: {fewest} power iterations over {visits:,} nodes and edges exceed the budget of "
+            f"{budget:,} visits"
+        )
+    has_weight = weight is not None and any(weight in d for _, _, d in graph.edges(data=True))
+    try:
+        found = nx.eigenvector_centrality(graph, max_iter=iterations, weight=weight if has_weight else None)
+    except nx.PowerIterationFailedConvergence:
+        return {}, f"power iteration: no convergence in {iterations} iterations"
+    return found, "power iteration"
 
 
 @dataclass(frozen=True)
@@ -100,19 +157,48 @@ class Community:
     labels: list[str]
 
 
+COMMUNITY_METHODS = ("louvain", "label-propagation")
+LOUVAIN_LIMIT = 200_000
+"""Nodes plus edges up to which communities are found by Louvain by default. Its first level moves every node
+until no move gains, many passes over the graph: on the entity graph of the nationwide data (420,000 nodes and
+edges) 25 s and more. Above, networkx's fast label propagation (Traag & Šubelj 2023), one pass or a few."""
+
+
+def default_community_method(graph: nx.Graph[str], *, limit: int = LOUVAIN_LIMIT) -> str:
+    """``louvain`` when the graph's nodes plus edges fit ``limit``, else ``label-propagation``."""
+    return "louvain" if graph.number_of_nodes() + graph.number_of_edges() <= limit else "label-propagation"
+
+
 def communities(
-    graph: nx.Graph[str], *, seed: int = 0, resolution: float = 1.0, weight: str | None = "weight"
+    graph: nx.Graph[str],
+    *,
+    seed: int = 0,
+    resolution: float = 1.0,
+    weight: str | None = "weight",
+    method: str = "louvain",
+    describe: Describe | None = None,
 ) -> list[Community]:
-    """Louvain communities (Blondel et al. 2008), deterministic for a given seed; largest first."""
+    """Communities by Louvain (Blondel et al. 2008; ``resolution`` applies) or by fast label propagation
+    (Traag & Šubelj 2023), each deterministic for a given seed; largest first. Members are sorted by label:
+    the nodes' ``label`` attributes, or what ``describe`` reads."""
     import networkx as nx
 
+    if method not in COMMUNITY_METHODS:
+        raise ValueError(f"unknown community method {method!r}")
     simple = nx.Graph(graph.to_undirected()) if graph.is_directed() or graph.is_multigraph() else graph
     if simple.number_of_nodes() == 0:
         return []
-    parts = nx.community.louvain_communities(simple, weight=weight, resolution=resolution, seed=seed)
+    if method == "louvain":
+        parts = nx.community.louvain_communities(simple, weight=weight, resolution=resolution, seed=seed)
+    else:
+        parts = list(nx.community.fast_label_propagation_communities(simple, weight=weight, seed=seed))
+    if describe is not None:
+        names = {node: label for node, (label, _) in describe(list(simple.nodes), False).items()}
+    else:
+        names = {node: str(simple.nodes[node].get("label", node)) for node in simple.nodes}
 
     def label(node: str) -> str:
-        return str(simple.nodes[node].get("label", node))
+        return names[node]
 
     ordered = sorted(
         (sorted(part, key=lambda node: (label(node), node)) for part in parts),

@@ -31,6 +31,57 @@ def select(source: Any, query: str, *, bindings: Mapping[str, Any] | None = None
     return run(source, query, bindings=bindings, trusted=True).rows
 
 
+PlainRow = dict[str, str | None]
+
+
+def select_plain(source: Any, query: str) -> list[PlainRow]:
+    """Rows of a query kg wrote, every value as plain text (an IRI without brackets, a literal's lexical
+    form, None when unbound), for results too large for one rdflib term per value.
+
+    On a store the answer is serialised as SPARQL TSV inside Oxigraph and split here, as ``kg stats`` does:
+    at 300,000 rows that is seconds instead of a minute. Other sources go through :func:`select`.
+    """
+    from ..query import QUERY_PREFIXES, _is_store
+
+    if not _is_store(source):
+        return [{k: None if v is None else str(v) for k, v in row.items()} for row in select(source, query)]
+    import pyoxigraph
+
+    from ..stats import _tsv_value
+
+    answer = source.query(query, prefixes=QUERY_PREFIXES)
+    header, *lines = answer.serialize(format=pyoxigraph.QueryResultsFormat.TSV).decode("utf-8").split("\n")
+    names = [name.lstrip("?") for name in header.split("\t")]
+    return [dict(zip(names, map(_tsv_value, line.split("\t")), strict=True)) for line in lines if line]
+
+
+def select_iris(source: Any, query: str) -> list[tuple[str, ...]]:
+    """The rows of a query kg wrote in which every value is an IRI, as tuples of plain text in the order of
+    the query's variables; rows with a blank node or a literal are left out.
+
+    On a store, a TSV line of IRIs is ``<a>\\t<b>``, and an IRI holds neither ``>`` nor a tab: the line is cut
+    at those, without reading it cell by cell (the entity graph's 300,000 links in a fraction of a second).
+    """
+    from ..query import QUERY_PREFIXES, _is_store
+
+    if not _is_store(source):
+        from rdflib import URIRef
+
+        rows = select(source, query)
+        return [
+            tuple(str(value) for value in row.values())
+            for row in rows
+            if all(isinstance(value, URIRef) for value in row.values())
+        ]
+    import pyoxigraph
+
+    answer = source.query(query, prefixes=QUERY_PREFIXES)
+    header, *lines = answer.serialize(format=pyoxigraph.QueryResultsFormat.TSV).decode("utf-8").split("\n")
+    width = len(header.split("\t"))
+    cut = (line[1:-1].split(">\t<") for line in lines if line.startswith("<") and line.endswith(">"))
+    return [tuple(cells) for cells in cut if len(cells) == width]
+
+
 def select_named(source: Any, name: str, *, arguments: Mapping[str, str] | None = None) -> list[Row]:
     """Run a named query of ``kg/queries`` and return its rows."""
     from ..query import run_named
@@ -65,7 +116,7 @@ def as_date(term: Any) -> dt.date | None:
 
 
 _LABELS = """
-SELECT ?node ?label WHERE {
+SELECT ?node ?label (LANG(?label) AS ?language) WHERE {
   %s
   { ?node rdfs:label ?label } UNION { ?node skos:prefLabel ?label } UNION { ?node dcterms:title ?label }
 }"""
@@ -76,32 +127,32 @@ def labels(source: Any, nodes: Iterable[str] | None = None) -> dict[str, str]:
     """Display labels: Chinese first, then English, then any; ties broken by text.
 
     With ``nodes``, only those nodes' labels are read (a VALUES block per chunk), which is much cheaper than
-    reading every label of the dataset.
+    reading every label of the dataset. Labels are read as plain text (:func:`select_plain`).
     """
     if nodes is None:
-        return _best_labels(select(source, _LABELS % ""))
+        return _best_labels(select_plain(source, _LABELS % ""))
     wanted = sorted(set(nodes))
-    rows: list[Row] = []
+    rows: list[PlainRow] = []
     for start in range(0, len(wanted), _CHUNK):
         values = " ".join(f"<{node}>" for node in wanted[start : start + _CHUNK] if _SAFE_IRI.match(node))
-        rows.extend(select(source, _LABELS % f"VALUES ?node {{ {values} }}"))
+        rows.extend(select_plain(source, _LABELS % f"VALUES ?node {{ {values} }}"))
     return _best_labels(rows)
 
 
 _SAFE_IRI = re.compile(r"^[^<>\"{}|^`\\\s]+$")
 
 
-def _best_labels(rows: list[Row]) -> dict[str, str]:
+def _best_labels(rows: list[PlainRow]) -> dict[str, str]:
 
-    def preference(label: Any) -> tuple[int, str]:
-        language = (getattr(label, "language", None) or "").lower()
+    def preference(row: PlainRow) -> tuple[int, str]:
+        language = (row["language"] or "").lower()
         rank = 0 if language.startswith("zh") else 1 if language.startswith("en") else 2
-        return rank, str(label)
+        return rank, row["label"] or ""
 
     best: dict[str, tuple[int, str]] = {}
     for row in rows:
         node = str(row["node"])
-        candidate = preference(row["label"])
+        candidate = preference(row)
         if node not in best or candidate < best[node]:
             best[node] = candidate
     return {node: label for node, (_, label) in best.items()}

@@ -152,54 +152,80 @@ def centrality_command(
       kg analyze centrality --graph regions --by topic
       kg analyze centrality --graph entity --sample 100
     """
+    from ..analysis.graphs import metric_graph
     from ..analysis.metrics import centrality, default_sample
 
     store = _store(options)
     with progress("computing centralities"):
-        graph = _graph(store, graph_name, kinds, 1)
+        graph, describe = metric_graph(store, graph_name, kinds=_kinds(kinds))
         if sample is None:
             sample = default_sample(graph)
-        result = centrality(graph, sample=sample, seed=seed)
+        result = centrality(graph, sample=sample, seed=seed, top=top, describe=describe)
     columns = ("label", "kind", "degree", "betweenness", "eigenvector", "node")
     notes = (
         f"graph: {graph_name} ({graph.number_of_nodes()} nodes, {graph.number_of_edges()} edges)",
         f"betweenness: {result.betweenness_method}",
+        f"eigenvector: {result.eigenvector_method}",
     )
-    _show(Table(columns, rows_of(result.rows[:top], columns), notes), fmt)
+    _show(Table(columns, rows_of(result.rows, columns), notes), fmt)
 
 
 @analyze.command("communities")
 @_GRAPH_OPTION
 @_by_option("all")
-@click.option("--seed", type=int, default=0, show_default=True, help="Seed of the Louvain method.")
+@click.option("--seed", type=int, default=0, show_default=True, help="Seed of the method.")
 @click.option(
     "--resolution",
     type=click.FloatRange(min=0.0, min_open=True),
     default=1.0,
     show_default=True,
-    help="Above 1 favours smaller communities.",
+    help="Louvain: above 1 favours smaller communities.",
+)
+@click.option(
+    "--method",
+    type=click.Choice(("auto", "louvain", "label-propagation")),
+    default="auto",
+    show_default=True,
+    help="Louvain, or fast label propagation; auto: Louvain up to 200,000 nodes plus edges (output says).",
 )
 @_format_option
 @data_options
 def communities_command(
-    graph_name: str, kinds: tuple[str, ...], seed: int, resolution: float, fmt: str, **options: Any
+    graph_name: str,
+    kinds: tuple[str, ...],
+    seed: int,
+    resolution: float,
+    method: str,
+    fmt: str,
+    **options: Any,
 ) -> None:
-    """Louvain communities of a graph, largest first.
+    """Communities of a graph (Louvain, or fast label propagation on large graphs), largest first.
 
     \b
     Example:
       kg analyze communities --graph regions --by topic
+      kg analyze communities --graph entity --method label-propagation
     """
-    from ..analysis.metrics import communities
+    from ..analysis.graphs import metric_graph
+    from ..analysis.metrics import LOUVAIN_LIMIT, communities, default_community_method
 
     store = _store(options)
     with progress("finding communities"):
-        found = communities(_graph(store, graph_name, kinds, 1), seed=seed, resolution=resolution)
+        graph, describe = metric_graph(store, graph_name, kinds=_kinds(kinds))
+        chosen = default_community_method(graph) if method == "auto" else method
+        found = communities(graph, seed=seed, resolution=resolution, method=chosen, describe=describe)
     rows = [(c.number, len(c.members), c.labels) for c in found]
-    _show(
-        Table(("community", "size", "members"), rows, (f"Louvain, seed {seed}, resolution {resolution}",)),
-        fmt,
-    )
+    size = f"graph: {graph_name} ({graph.number_of_nodes()} nodes, {graph.number_of_edges()} edges)"
+    if chosen == "louvain":
+        how = f"Louvain, seed {seed}, resolution {resolution}"
+    else:
+        why = (
+            f" (auto: over {LOUVAIN_LIMIT:,} nodes plus edges, where Louvain is slow)"
+            if method == "auto"
+            else ""
+        )
+        how = f"fast label propagation, seed {seed}{why}; --method louvain for Louvain"
+    _show(Table(("community", "size", "members"), rows, (how, size)), fmt)
 
 
 VIA_CHOICES = ("mechanism", "institution-kind", "field", "topic", "inspection", "notice", "region")
