@@ -192,7 +192,9 @@ def test_parameter_defaults_are_written_in_the_query(name: str) -> None:
 _PICK = {
     "a span": "SELECT ?n WHERE { ?n a fz:SourceSpan } ORDER BY ?n LIMIT 1",
     "a case": "SELECT ?n WHERE { ?n a fz:Case } ORDER BY ?n LIMIT 1",
-    "a case with sub-measures": "SELECT ?n WHERE { ?n fz:hasMeasure/fz:hasSubMeasure ?m } ORDER BY ?n LIMIT 1",
+    "a case with sub-measures": (
+        "SELECT ?n WHERE { ?n fz:hasMeasure/fz:hasSubMeasure ?m } ORDER BY ?n LIMIT 1"
+    ),
     "a node dated by a public source": "SELECT ?n WHERE { ?n fz:datesFrom ?p } ORDER BY ?n LIMIT 1",
     "an imported version": "SELECT ?n WHERE { ?v fz:hasVersion ?n } ORDER BY ?n LIMIT 1",
     "an imported work": "SELECT ?n WHERE { ?n fz:hasVersion ?v } ORDER BY ?n LIMIT 1",
