@@ -286,12 +286,18 @@ class StagedStore:
         """Bulk-load N-Triples that kg wrote; the store."""
         return _bulk_load_written(self.store, ntriples)
 
-    def commit(self, *, source: Path | None = None, quads: Sequence[pyoxigraph.Quad] = ()) -> None:
+    def commit(
+        self,
+        *,
+        source: Path | None = None,
+        quads: Sequence[pyoxigraph.Quad] = (),
+        written: bytes | None = None,
+    ) -> None:
         """Close the store, keep the data as written beside it, and put it in place of the target.
 
         ``source`` is the published N-Triples file the store was loaded from (linked, and its size and
         modification time recorded, so readers can tell a store that no longer matches it); without one,
-        ``quads`` are written as the store's own copy.
+        ``written`` (N-Triples) or else ``quads`` are written as the store's own copy.
         """
         import json
         import shutil
@@ -303,7 +309,10 @@ class StagedStore:
         store.optimize()
         self._store = None
         del store
-        _keep_written(quads, self.folder / WRITTEN, source)
+        if written is not None and source is None:
+            (self.folder / WRITTEN).write_bytes(written)
+        else:
+            _keep_written(quads, self.folder / WRITTEN, source)
         marker: dict[str, object] = {"format": "oxigraph", "quads": triples, "ontology": ontology}
         if source is not None:
             marker["source"] = _fingerprint(source)
@@ -489,25 +498,60 @@ def store_data_dir(path: Path) -> Path:
 
 
 def load_files(
-    paths: Iterable[Path], target: Path, *, allow_network: bool = False, max_bytes: int | None = None
+    paths: Iterable[Path],
+    target: Path,
+    *,
+    allow_network: bool = False,
+    max_bytes: int | None = None,
+    timeout: float | None = None,
 ) -> int:
     """A new on-disk store at ``target`` from RDF files in any format (read safely); the number of quads.
 
-    Blank nodes get fresh labels per file, so files loaded together keep theirs apart.
+    The files are hostile input: they are parsed in the confined worker of :func:`kg.limits.run_with_timeout`
+    (time and memory limits, kernel sandbox), which hands back N-Quads that kg wrote; only those are
+    bulk-loaded here, into a staged store that replaces ``target`` once complete. Blank nodes get fresh
+    labels per file, so files loaded together keep theirs apart.
+
+    :raises InputError: a file that is not valid RDF (``file:line:col``), too large, or empty.
+    :raises LimitExceeded: the parse ran out of time (``timeout`` seconds) or memory.
     """
-    from .loading import DEFAULT_MAX_BYTES, read_quads
+    import pyoxigraph
+
+    from .limits import run_with_timeout
 
     files = list(paths)
+    nquads, written, count = run_with_timeout(
+        parse_files, files, allow_network=allow_network, max_bytes=max_bytes, timeout=timeout, what="load",
+        isolate=True,
+    )
+    with staged_store(target) as staged:
+        staged.store.bulk_load(nquads, pyoxigraph.RdfFormat.N_QUADS, lenient=True)
+        staged.commit(written=written)
+    return count
+
+
+def parse_files(
+    paths: Sequence[Path], *, allow_network: bool = False, max_bytes: int | None = None
+) -> tuple[bytes, bytes, int]:
+    """RDF files in any format → (their quads as N-Quads, their triples as N-Triples with every literal as
+    written, the number of quads): what :func:`load_files` runs in the confined worker."""
+    import pyoxigraph
+
+    from .loading import DEFAULT_MAX_BYTES, read_quads
+
     quads: list[pyoxigraph.Quad] = []
-    for path in files:
+    for path in paths:
         quads.extend(
             read_quads(
                 path, allow_network=allow_network, max_bytes=max_bytes or DEFAULT_MAX_BYTES,
-                rename_blank_nodes=len(files) > 1,
+                rename_blank_nodes=len(paths) > 1,
             )
         )
-    make_store(target, quads)
-    return len(quads)
+    nquads = pyoxigraph.serialize(quads, format=pyoxigraph.RdfFormat.N_QUADS) or b""
+    if all(isinstance(quad.graph_name, pyoxigraph.DefaultGraph) for quad in quads):
+        return nquads, nquads, len(quads)  # without graph names, N-Quads lines are N-Triples lines
+    triples = (pyoxigraph.Triple(q.subject, q.predicate, q.object) for q in quads)
+    return nquads, pyoxigraph.serialize(triples, format=pyoxigraph.RdfFormat.N_TRIPLES) or b"", len(quads)
 
 
 def ntriples_of(store: pyoxigraph.Store) -> bytes:

@@ -19,11 +19,21 @@ from .common import DEFAULT_DIST, DEFAULT_TIMEOUT, guarded_command, progress
     help="Folder of the store to make (an older kg store there is replaced once the new one is complete).",
 )
 @click.option("--max-bytes", type=click.IntRange(min=1), default=None, help="Largest input file, in bytes.")
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=0.1),
+    default=DEFAULT_TIMEOUT,
+    show_default=True,
+    help="Give up when reading the files takes longer, in seconds.",
+)
 @click.option("--allow-network", is_flag=True, help="Allow remote JSON-LD contexts.")
 def load_command(
-    files: tuple[Path, ...], store_dir: Path, max_bytes: int | None, allow_network: bool
+    files: tuple[Path, ...], store_dir: Path, max_bytes: int | None, timeout: float, allow_network: bool
 ) -> None:
     """Make a query store from RDF files in any format; read commands take it with --store.
+
+    The files are read in a confined worker (time and memory limits, kernel sandbox); the store replaces
+    an older one only once it is complete.
 
     \b
     Example:
@@ -34,7 +44,9 @@ def load_command(
     from ..store import load_files
 
     with guarded(allow_network=allow_network, readable=[*files, store_dir]), progress("loading"):
-        count = load_files(files, store_dir, allow_network=allow_network, max_bytes=max_bytes)
+        count = load_files(
+            files, store_dir, allow_network=allow_network, max_bytes=max_bytes, timeout=timeout
+        )
     click.echo(f"loaded {count} triples → {store_dir}")
 
 
