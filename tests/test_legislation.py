@@ -380,6 +380,40 @@ def test_case_regulations_link_to_the_corpus(bundled, table) -> None:
     assert link_case_regulation("重庆市全民反诈专项行动工作方案", "500000", corpus) is None
 
 
+def test_a_case_in_another_region_adds_no_jurisdiction_to_the_work_it_cites(bundled, table) -> None:
+    """Regression: a case that cites another place's regulation made its own region a jurisdiction of that
+    work. Synthetic cases (kg synth) cite their template's regulations from every region, so at 1M
+    吉林省黑土地保护条例 had 591 jurisdictions and rq02-topic-peers did not finish."""
+    import dataclasses
+
+    from kg.build import _vocabulary_graph, case_vocabulary, default_cases_dir, read_cases
+    from kg.mapping.cases import case_triples
+
+    corpus = LegislationCorpus(bundled, table)
+
+    def link(regulation):
+        return link_case_regulation(regulation.title, regulation.jurisdiction, corpus)
+
+    cases = read_cases(default_cases_dir(), case_vocabulary(_vocabulary_graph()))
+    jilin = next(case for case in cases if case.id == "2022-jilin")
+    elsewhere = dataclasses.replace(
+        jilin,
+        id="elsewhere",
+        region="110105",
+        regulations=tuple(dataclasses.replace(r, jurisdiction="110105") for r in jilin.regulations),
+    )
+    work = URIRef(ID + "regulation/220000/" + title_hash("吉林省黑土地保护条例"))
+    mapped = Graph()
+    for triple in case_triples([elsewhere], link_regulation=link):
+        mapped.add(triple)
+    assert (work, RDF.type, FZ.Regulation) in mapped
+    assert list(mapped.objects(work, FZ.jurisdiction)) == []
+    local = [r for r in mapped.subjects(RDF.type, FZ.Regulation) if "/case/elsewhere/" in str(r)]
+    assert local and all(
+        list(mapped.objects(r, FZ.jurisdiction)) == [URIRef(ID + "jurisdiction/110105")] for r in local
+    )
+
+
 # --- shapes -------------------------------------------------------------------------------------------------
 
 

@@ -177,7 +177,8 @@ class _CaseMapper:
         self.add(node, _TITLE, literal(regulation.title, language="zh"))
         self.add(node, _LABEL, literal(regulation.title, language="zh"))
         self.add(node, _fz("regulationKind"), iri(Ids.concept("regulation-kind", regulation.kind)))
-        self.add(node, _fz("jurisdiction"), iri(self.ids.jurisdiction(regulation.jurisdiction)))
+        if not linked:  # an imported work's place is the corpus's, not that of every case citing it
+            self.add(node, _fz("jurisdiction"), iri(self.ids.jurisdiction(regulation.jurisdiction)))
         if regulation.issuer:
             self.labels(node, _fz("issuerName"), regulation.issuer)
         for predicate, value in (("datePassed", regulation.passed), ("dateInForce", regulation.in_force)):
