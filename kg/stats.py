@@ -309,14 +309,19 @@ def _select(source: Any, query: str) -> list[dict[str, str | None]]:
 
     text = _PROLOGUE + query
     if type(source).__module__.startswith("pyoxigraph"):
-        import pyoxigraph
-
-        data = source.query(text).serialize(format=pyoxigraph.QueryResultsFormat.TSV).decode("utf-8")
-        header, *lines = data.split("\n")
-        names = [name.lstrip("?") for name in header.split("\t")]
-        return [dict(zip(names, map(_tsv_value, line.split("\t")), strict=True)) for line in lines if line]
+        return tsv_rows(source.query(text))
     result = run(source, text)
     return [{k: (None if v is None else str(v)) for k, v in row.items()} for row in result.rows]
+
+
+def tsv_rows(results: Any) -> list[dict[str, str | None]]:
+    """A pyoxigraph SELECT answer as rows of plain text (:func:`_tsv_value`), read from the SPARQL TSV that
+    Oxigraph serialises, instead of one Python object per value."""
+    import pyoxigraph
+
+    header, *lines = results.serialize(format=pyoxigraph.QueryResultsFormat.TSV).decode("utf-8").split("\n")
+    names = [name.lstrip("?") for name in header.split("\t")]
+    return [dict(zip(names, map(_tsv_value, line.split("\t")), strict=True)) for line in lines if line]
 
 
 _TSV_ESCAPES = {"t": "\t", "n": "\n", "r": "\r", '"': '"', "'": "'", "\\": "\\"}

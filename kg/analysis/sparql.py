@@ -45,14 +45,9 @@ def select_plain(source: Any, query: str) -> list[PlainRow]:
 
     if not _is_store(source):
         return [{k: None if v is None else str(v) for k, v in row.items()} for row in select(source, query)]
-    import pyoxigraph
+    from ..stats import tsv_rows
 
-    from ..stats import _tsv_value
-
-    answer = source.query(query, prefixes=QUERY_PREFIXES)
-    header, *lines = answer.serialize(format=pyoxigraph.QueryResultsFormat.TSV).decode("utf-8").split("\n")
-    names = [name.lstrip("?") for name in header.split("\t")]
-    return [dict(zip(names, map(_tsv_value, line.split("\t")), strict=True)) for line in lines if line]
+    return tsv_rows(source.query(query, prefixes=QUERY_PREFIXES))
 
 
 def select_iris(source: Any, query: str) -> list[tuple[str, ...]]:
