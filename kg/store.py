@@ -470,6 +470,18 @@ def matches(store: Path, source: Path) -> bool:
         return False
 
 
+def copy_matches(store: Path, copy: Path) -> bool:
+    """True when ``copy`` is the store's own copy of its data as it was loaded: a build's store records its
+    source's size and modification time (:func:`matches`); a store ``kg load`` made wrote its copy itself."""
+    import json
+
+    try:
+        recorded = json.loads((Path(store) / _MARKER).read_text()).get("source")
+        return recorded is None or bool(recorded == _fingerprint(copy))
+    except (OSError, ValueError, AttributeError):
+        return False
+
+
 def is_store(path: Path) -> bool:
     """True when ``path`` is a finished store written by :func:`make_store`."""
     return (Path(path) / _MARKER).is_file() and (Path(path) / "data").is_dir()

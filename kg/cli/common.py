@@ -226,6 +226,7 @@ class DataSource:
         if not files and (self.endpoint_url or self.store_dir):
             return NTriples.from_graph(self.graph())
         from ..loading import DEFAULT_MAX_BYTES, read_ntriples
+        from ..store import copy_matches
 
         paths = dataset_files(files, self.dist_dir)
         with progress("reading the data"):
@@ -233,7 +234,7 @@ class DataSource:
                 paths, allow_network=self.allow_network, max_bytes=self.max_bytes or DEFAULT_MAX_BYTES
             )
         store = self._persistent() if not more and not self.files and len(paths) == 1 else None
-        if store is not None and self.store_dir is not None and not _copy_matches(store, paths[0]):
+        if store is not None and self.store_dir is not None and not copy_matches(store, paths[0]):
             store = None
         return NTriples(text, str(paths[0]) if len(paths) == 1 else "data", store)
 
@@ -617,16 +618,3 @@ def write_output(text: str | bytes, output: Path | None) -> None:
 
     write_file(output, text.encode("utf-8") if isinstance(text, str) else text)
 
-
-def _copy_matches(store: Path, copy: Path) -> bool:
-    """True when ``copy`` is the store's own copy of its data as it was loaded: a build's store records its
-    source's size and modification time; a store ``kg load`` made wrote its copy itself."""
-    import json
-
-    from ..store import matches
-
-    try:
-        recorded = json.loads((Path(store) / "kg-store.json").read_text()).get("source")
-    except (OSError, ValueError, AttributeError):
-        return False
-    return recorded is None or matches(store, copy)
