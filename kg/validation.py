@@ -20,7 +20,7 @@ import hashlib
 import json
 import re
 import warnings
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -364,7 +364,9 @@ def _validate_fast(data: NTriples, shapes: Graph, ontology: Graph, notes: list[s
         if left:  # rare: results naming literals the store holds in canonical form
             again = shacl_sparql.only(shapes, [shape for shape in compiled if shape.node in left])
             results += _run_turbo(data, text, again, axioms)
-    context, imports = _report_context(data, results)
+    if store is None:
+        _check_syntax(data)  # the store was loaded from this very text; else it is read here, errors named
+    context, imports = _report_context(data, results, store)
     if imports:
         notes.append(_IMPORTS_NOTE)
     return _report(results, context, shapes, notes)
@@ -539,11 +541,12 @@ BAD_PREDICATE = re.compile(r'[\x00-\x20<>"{}|^`\\]')
 
 
 def _check_syntax(data: NTriples) -> None:
-    for _ in data._quads():
-        pass
+    from collections import deque
+
+    deque(data._quads(), maxlen=0)
 
 
-def _report_context(data: NTriples, results: Graph) -> tuple[Graph, bool]:
+def _report_context(data: NTriples, results: Graph, store: Path | None = None) -> tuple[Graph, bool]:
     """What :func:`_report` reads of the data, from one pass over it, and whether it says ``owl:imports``.
 
     Kept: every statement about or pointing at a focus node or a (non-literal) value of a result, or at the
@@ -559,10 +562,198 @@ def _report_context(data: NTriples, results: Graph) -> tuple[Graph, bool]:
             node = results.value(result, predicate)
             if isinstance(node, URIRef | BNode):
                 nodes.add(to_oxigraph(node))
+    if store is not None:
+        searched = _stored_context(data.text, store, nodes)
+    else:
+        searched = _searched_context(data.text, nodes)
+    if searched is not None:
+        return searched
     context, ill_typed_subjects, imports = _gather(data, nodes)
     if not ill_typed_subjects <= nodes:
         context, _, imports = _gather(data, nodes | ill_typed_subjects)
     return context, imports
+
+
+_SEARCH_NODES = 64
+"""At most this many nodes are looked up by search (each a scan of the text); more take the full pass."""
+
+
+def _searched_context(text: str, nodes: set[Any]) -> tuple[Graph, bool] | None:
+    """What :func:`_report_context` keeps, found by searching the text instead of parsing all of it: the
+    ill-typed statements (:func:`_ill_typed_statements`), then only the lines naming a node or
+    ``owl:imports`` are parsed. A few results on a large dataset then cost a few scans of the text.
+
+    None (take the full pass) when the search could miss a statement (see :func:`_ill_typed_statements`),
+    for blank nodes, or for too many nodes to look up."""
+    import pyoxigraph
+
+    if any(type(node) is not pyoxigraph.NamedNode for node in nodes):
+        return None
+    try:
+        kept = _ill_typed_statements(text)
+        if kept is None:
+            return None
+        wanted = nodes | {quad.subject for quad in kept}
+        if len(wanted) > _SEARCH_NODES:
+            return None
+        touching = [quad for node in wanted for quad in _lines_with(text, f"<{node.value}>")]
+        kept.extend(quad for quad in touching if quad.subject in wanted or quad.object in wanted)
+        pointing = {quad.subject for quad in kept if quad.object in wanted} - wanted
+        if len(pointing) > 4 * _SEARCH_NODES:
+            return None
+        touching.extend(quad for node in pointing for quad in _lines_with(text, f"<{node.value}>"))
+        kept.extend(_origins(touching, pointing | wanted))
+        imports = pyoxigraph.NamedNode(str(OWL.imports))
+        said_imports = any(quad.predicate == imports for quad in _lines_with(text, f"<{imports.value}>"))
+    except SyntaxError:
+        return None
+    from .loading import quads_to_graph
+
+    return quads_to_graph(kept), said_imports
+
+
+def _stored_context(text: str, store: Path, nodes: set[Any]) -> tuple[Graph, bool] | None:
+    """What :func:`_report_context` keeps, for a text sorted by line whose store holds exactly its
+    statements (:func:`_store_for`): the store names the subjects linking to the nodes and how many
+    statements each subject has (IRIs, which it keeps as written); each subject's lines are then found in the
+    text by binary search, and taken only when they are exactly that many, so literals come as written.
+
+    None (take the full pass) when a subject's lines are not found that way (a text not sorted by line)."""
+    import pyoxigraph
+
+    from .loading import quads_to_graph
+    from .store import open_store, select
+
+    kept = _ill_typed_statements(text)
+    if kept is None or any(type(node) is not pyoxigraph.NamedNode for node in nodes):
+        return None
+    wanted = nodes | {quad.subject for quad in kept}
+    opened = open_store(store)
+    iris = " ".join(f"<{node.value}>" for node in wanted)
+    query = f"SELECT DISTINCT ?s WHERE {{ VALUES ?o {{ {iris} }} ?s ?p ?o }}"
+    subjects = wanted | {row["s"] for row in select(opened, query)}
+    if any(type(subject) is not pyoxigraph.NamedNode for subject in subjects):
+        return None
+    iris = " ".join(f"<{subject.value}>" for subject in subjects)
+    query = f"SELECT ?s (COUNT(*) AS ?n) WHERE {{ VALUES ?s {{ {iris} }} ?s ?p ?o }} GROUP BY ?s"
+    counts = {row["s"]: int(row["n"].value) for row in select(opened, query)}
+    query = f"SELECT ?s WHERE {{ ?s <{OWL.imports}> ?o }} LIMIT 1"
+    said_imports = next(iter(select(opened, query)), None) is not None
+    lines = []
+    for subject in subjects:
+        found = _subject_lines(text, f"<{subject.value}> ")
+        if len(found) != counts.get(subject, 0):
+            return None
+        lines.extend(found)
+    try:
+        written = "".join(lines).encode("utf-8")
+        touching = list(pyoxigraph.parse(written, format=pyoxigraph.RdfFormat.N_TRIPLES))
+    except SyntaxError:
+        return None
+    if len(touching) != len(lines) or any(quad.subject not in subjects for quad in touching):
+        return None
+    kept.extend(quad for quad in touching if quad.subject in wanted or quad.object in wanted)
+    kept.extend(_origins(touching, subjects))
+    return quads_to_graph(kept), said_imports
+
+
+def _subject_lines(text: str, key: str) -> list[str]:
+    """The lines of a text sorted by line that start with ``key`` (binary search; each with its newline)."""
+    low, high = 0, len(text)
+    while low < high:
+        middle = (low + high) // 2
+        start = text.rfind("\n", low, middle) + 1 or low
+        end = text.find("\n", start)
+        end = len(text) if end < 0 else end
+        if text[start : start + len(key)] < key:
+            low = end + 1
+        else:
+            high = start
+    found = []
+    while text.startswith(key, low):
+        end = text.find("\n", low)
+        end = len(text) if end < 0 else end
+        found.append(text[low:end] + "\n")
+        low = end + 1
+    return found
+
+
+def _origins(quads: Iterable[Any], subjects: set[Any]) -> Iterator[Any]:
+    """The case file and line statements of ``subjects`` among ``quads``."""
+    import pyoxigraph
+
+    origin = {pyoxigraph.NamedNode(str(FZ.caseFile)), pyoxigraph.NamedNode(str(FZ.caseFileLine))}
+    return (quad for quad in quads if quad.predicate in origin and quad.subject in subjects)
+
+
+def _ill_typed_statements(text: str) -> list[Any] | None:
+    """Every statement of the N-Triples text whose literal is ill-typed (:func:`_is_ill_typed`): each typed
+    literal is found by its ``"^^<`` (its lexical form runs from the line's first quote, as subject and
+    predicate hold none), each distinct one is checked once, and only the lines holding an ill-typed one are
+    parsed. None when that could miss one: escapes (``\\u`` could write anything), or a ``^^`` elsewhere."""
+    import pyoxigraph
+
+    if "\\u" in text or "\\U" in text or text.count("^^") != text.count('"^^<'):
+        return None
+    typed = set()
+    find, rfind = text.find, text.rfind
+    at = find('"^^<')
+    while at >= 0:
+        end = find(">", at)
+        typed.add((text[find('"', rfind("\n", 0, at) + 1, at) + 1 : at], text[at + 4 : end]))
+        at = find('"^^<', end)
+    plain = {str(RDF.langString), PREFIXES["xsd"] + "string"}
+    verdicts: dict[tuple[str, str], bool] = {}
+    try:
+        ill_typed = [pair for pair in typed if pair[1] not in plain and _ill_typed_written(*pair, verdicts)]
+        return [
+            quad
+            for raw, datatype in ill_typed
+            for quad in _lines_with(text, f'"{raw}"^^<{datatype}>')
+            if type(quad.object) is pyoxigraph.Literal
+            and (quad.object.value, quad.object.datatype.value) == (_lexical(raw, datatype), datatype)
+        ]
+    except SyntaxError:
+        return None
+
+
+def _ill_typed_written(raw: str, datatype: str, verdicts: dict[tuple[str, str], bool]) -> bool:
+    """Whether the literal written ``"raw"^^<datatype>`` (N-Triples escapes undone) is ill-typed."""
+    key = (_lexical(raw, datatype), datatype)
+    verdict = verdicts.get(key)
+    if verdict is None:
+        verdict = verdicts[key] = _is_ill_typed(Literal(key[0], datatype=URIRef(datatype), normalize=False))
+    return verdict
+
+
+def _lexical(raw: str, datatype: str) -> str:
+    """The lexical form of the literal written ``"raw"^^<datatype>`` in N-Triples."""
+    import pyoxigraph
+
+    if "\\" not in raw:
+        return raw
+    (quad,) = pyoxigraph.parse(
+        f'<urn:x> <urn:x> "{raw}"^^<{datatype}> .\n', format=pyoxigraph.RdfFormat.N_TRIPLES
+    )
+    return str(quad.object.value)
+
+
+def _lines_with(text: str, needle: str) -> list[Any]:
+    """The statements of every line of the N-Triples text that holds ``needle`` (raises SyntaxError)."""
+    import pyoxigraph
+
+    spans = set()
+    at = text.find(needle)
+    while at >= 0:
+        start = text.rfind("\n", 0, at) + 1
+        end = text.find("\n", at)
+        end = len(text) if end < 0 else end
+        spans.add((start, end))
+        at = text.find(needle, end)
+    if not spans:
+        return []
+    lines = "\n".join(text[start:end] for start, end in sorted(spans)) + "\n"
+    return list(pyoxigraph.parse(lines.encode("utf-8"), format=pyoxigraph.RdfFormat.N_TRIPLES))
 
 
 def _gather(data: NTriples, nodes: set[Any]) -> tuple[Graph, set[Any], bool]:

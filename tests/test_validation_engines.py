@@ -7,7 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from rdflib import Graph, URIRef
+from rdflib import XSD, Graph, Literal, URIRef
 
 from kg.errors import RdfSyntaxError
 from kg.loading import read_ntriples, read_rdf
@@ -366,3 +366,90 @@ def test_a_store_holding_named_graphs_sends_every_shape_to_the_text(tmp_path: Pa
     reference = validate(data, engine="pyshacl", shapes=shapes, ontology=Graph())
     assert len(reference.problems) > 20
     _same(reference, validate(stored, engine="fast", shapes=shapes, ontology=Graph()))
+
+
+# --- the report's context, found by search -----------------------------------------------------------------
+
+
+def _context_both_ways(text: str, nodes: set[object]) -> None:
+    """The context found by searching the text is the one the full pass over every statement keeps."""
+    from rdflib.compare import isomorphic
+
+    from kg.validation import _gather, _searched_context
+
+    searched = _searched_context(text, nodes)
+    assert searched is not None
+    data = NTriples(text, "data")
+    full, ill_typed_subjects, imports = _gather(data, nodes)
+    full, _, imports = _gather(data, nodes | ill_typed_subjects)
+    assert isomorphic(searched[0], full) and searched[1] == imports
+
+
+def test_the_searched_report_context_is_the_full_pass_context_on_each_fixture() -> None:
+    import pyoxigraph
+
+    for name, graph in _fixture_graphs().items():
+        text = NTriples.from_graph(graph).text
+        subjects = {pyoxigraph.NamedNode(str(s)) for s in graph.subjects() if isinstance(s, URIRef)}
+        if name == "blank-nodes":
+            assert _searched_context_of(text, set()) is not None  # no IRI to look up, the literals checked
+            continue
+        for node in sorted(subjects, key=str):
+            _context_both_ways(text, {node})
+        _context_both_ways(text, set())
+
+
+def _searched_context_of(text: str, nodes: set[object]) -> object:
+    from kg.validation import _searched_context
+
+    return _searched_context(text, nodes)
+
+
+def test_the_searched_report_context_finds_ill_typed_literals_escapes_and_imports() -> None:
+    import pyoxigraph
+
+    text = (
+        '<urn:a> <urn:p> "x\\"y"^^<http://www.w3.org/2001/XMLSchema#integer> .\n'
+        '<urn:b> <urn:p> "12"^^<http://www.w3.org/2001/XMLSchema#integer> .\n'
+        '<urn:c> <urn:p> "say \\"a\\"" .\n'
+        '<urn:c> <urn:q> <urn:a> .\n'
+        f'<urn:c> <{FZ.caseFile}> "data/cases/c.yaml" .\n'
+        '<urn:d> <http://www.w3.org/2002/07/owl#imports> <urn:e> .\n'
+        '<urn:f> <urn:p> "<urn:a>" .\n'
+    )
+    _context_both_ways(text, set())
+    _context_both_ways(text, {pyoxigraph.NamedNode("urn:b")})
+    _context_both_ways(text, {pyoxigraph.NamedNode("urn:c"), pyoxigraph.NamedNode("urn:zz")})
+    searched = _searched_context_of(text, set())
+    assert searched is not None and searched[1] is True  # type: ignore[index]
+    assert len(searched[0]) == 3  # type: ignore[index]  # the ill-typed statement, what links to it, its file
+    for fallback in ('<urn:a> <urn:p> "\\u0041"^^<urn:t> .\n', '<urn:a> <urn:p> "a^^b" .\n'):
+        assert _searched_context_of(fallback, set()) is None  # an escape, a ^^ inside a literal: full pass
+    assert _searched_context_of(text, {pyoxigraph.BlankNode("b")}) is None
+
+
+def test_the_report_context_read_through_the_store_is_the_full_pass_context(tmp_path: Path) -> None:
+    """On a text sorted by line (as ``kg build`` writes it) with its store: each subject's statements are
+    found by binary search and counted against the store; the context is the full pass's, for any nodes."""
+    import pyoxigraph
+    from rdflib.compare import isomorphic
+
+    from kg.validation import _gather, _stored_context
+
+    examples = _examples()
+    examples.add((URIRef("urn:x"), URIRef("urn:p"), Literal("x1", datatype=XSD.date)))  # ill-typed
+    text = "".join(sorted(NTriples.from_graph(examples).text.splitlines(keepends=True)))
+    stored = _stored(text, tmp_path)
+    subjects = sorted({str(s) for s in examples.subjects() if isinstance(s, URIRef)})
+    assert len(subjects) > 100
+    some = {pyoxigraph.NamedNode(s) for s in subjects[::7]}
+    for nodes in (some, set(), {pyoxigraph.NamedNode("urn:none")}):
+        found = _stored_context(text, stored.store, nodes)  # type: ignore[arg-type]
+        assert found is not None
+        full, ill_typed_subjects, imports = _gather(stored, nodes)
+        assert pyoxigraph.NamedNode("urn:x") in ill_typed_subjects
+        full, _, imports = _gather(stored, nodes | ill_typed_subjects)
+        assert isomorphic(found[0], full) and found[1] == imports
+    unsorted = "".join(reversed(text.splitlines(keepends=True)))  # lines not found by binary search
+    one = {pyoxigraph.NamedNode(subjects[3])}
+    assert _stored_context(unsorted, stored.store, one) is None  # type: ignore[arg-type]
