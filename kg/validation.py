@@ -343,16 +343,23 @@ def _validate_fast(data: NTriples, shapes: Graph, ontology: Graph, notes: list[s
     text = data.text if data.text.endswith("\n") or not data.text else data.text + "\n"
     store = _store_for(data, text)
     compiled = []
+    typed: set[tuple[str, str]] | None = None
     if store is not None:
         from . import shacl_sparql
 
-        compiled = shacl_sparql.compile_shapes(shapes)
+        typed = _typed_literals(text)
+        doubtful = _doubtful_datatypes(typed)
+        compiled = [
+            shape
+            for shape in shacl_sparql.compile_shapes(shapes)
+            if shape.parameters.get(SH.datatype) not in doubtful
+        ]
     if not compiled or store is None:
         results = _run_turbo(data, text, shapes, axioms)
     else:
         from . import shacl_sparql
 
-        on_store = _forked(_run_compiled, store, compiled, axioms)
+        on_store = _forked(_run_compiled, store, compiled, axioms, doubtful)
         try:
             results = _run_turbo(data, text, shacl_sparql.without(shapes, compiled), axioms)
         except BaseException:
@@ -366,7 +373,7 @@ def _validate_fast(data: NTriples, shapes: Graph, ontology: Graph, notes: list[s
             results += _run_turbo(data, text, again, axioms)
     if store is None:
         _check_syntax(data)  # the store was loaded from this very text; else it is read here, errors named
-    context, imports = _report_context(data, results, store)
+    context, imports = _report_context(data, results, store, typed)
     if imports:
         notes.append(_IMPORTS_NOTE)
     return _report(results, context, shapes, notes)
@@ -387,7 +394,9 @@ def _run_turbo(data: NTriples, text: str, shapes: Graph, axioms: Graph) -> Graph
         raise
 
 
-def _run_compiled(store: Path, compiled: list[Any], axioms: Graph) -> tuple[list[Any], list[Node]]:
+def _run_compiled(
+    store: Path, compiled: list[Any], axioms: Graph, doubtful: frozenset[Node]
+) -> tuple[list[Any], list[Node]]:
     """The compiled shapes' results on the store (plain triples, to cross a process boundary) and the
     shapes left to pyshacl-turbo."""
     from . import shacl_sparql
@@ -396,7 +405,7 @@ def _run_compiled(store: Path, compiled: list[Any], axioms: Graph) -> tuple[list
     opened = open_store(store)
     if any(getattr(graph, "value", None) != ONTOLOGY_GRAPH for graph in opened.named_graphs()):
         return [], [shape.node for shape in compiled]  # data in named graphs (kg load of TriG): the text
-    results, left = shacl_sparql.run(opened, compiled, _subclasses(axioms, opened))
+    results, left = shacl_sparql.run(opened, compiled, _subclasses(axioms, opened), doubtful)
     return list(results), [shape.node for shape in left]
 
 
@@ -546,7 +555,9 @@ def _check_syntax(data: NTriples) -> None:
     deque(data._quads(), maxlen=0)
 
 
-def _report_context(data: NTriples, results: Graph, store: Path | None = None) -> tuple[Graph, bool]:
+def _report_context(
+    data: NTriples, results: Graph, store: Path | None = None, typed: set[tuple[str, str]] | None = None
+) -> tuple[Graph, bool]:
     """What :func:`_report` reads of the data, from one pass over it, and whether it says ``owl:imports``.
 
     Kept: every statement about or pointing at a focus node or a (non-literal) value of a result, or at the
@@ -563,7 +574,7 @@ def _report_context(data: NTriples, results: Graph, store: Path | None = None) -
             if isinstance(node, URIRef | BNode):
                 nodes.add(to_oxigraph(node))
     if store is not None:
-        searched = _stored_context(data.text, store, nodes)
+        searched = _stored_context(data.text, store, nodes, typed)
     else:
         searched = _searched_context(data.text, nodes)
     if searched is not None:
@@ -612,7 +623,9 @@ def _searched_context(text: str, nodes: set[Any]) -> tuple[Graph, bool] | None:
     return quads_to_graph(kept), said_imports
 
 
-def _stored_context(text: str, store: Path, nodes: set[Any]) -> tuple[Graph, bool] | None:
+def _stored_context(
+    text: str, store: Path, nodes: set[Any], typed: set[tuple[str, str]] | None = None
+) -> tuple[Graph, bool] | None:
     """What :func:`_report_context` keeps, for a text sorted by line whose store holds exactly its
     statements (:func:`_store_for`): the store names the subjects linking to the nodes and how many
     statements each subject has (IRIs, which it keeps as written); each subject's lines are then found in the
@@ -624,7 +637,7 @@ def _stored_context(text: str, store: Path, nodes: set[Any]) -> tuple[Graph, boo
     from .loading import quads_to_graph
     from .store import open_store, select
 
-    kept = _ill_typed_statements(text)
+    kept = _ill_typed_statements(text, typed)
     if kept is None or any(type(node) is not pyoxigraph.NamedNode for node in nodes):
         return None
     wanted = nodes | {quad.subject for quad in kept}
@@ -686,13 +699,11 @@ def _origins(quads: Iterable[Any], subjects: set[Any]) -> Iterator[Any]:
     return (quad for quad in quads if quad.predicate in origin and quad.subject in subjects)
 
 
-def _ill_typed_statements(text: str) -> list[Any] | None:
-    """Every statement of the N-Triples text whose literal is ill-typed (:func:`_is_ill_typed`): each typed
-    literal is found by its ``"^^<`` (its lexical form runs from the line's first quote, as subject and
-    predicate hold none), each distinct one is checked once, and only the lines holding an ill-typed one are
-    parsed. None when that could miss one: escapes (``\\u`` could write anything), or a ``^^`` elsewhere."""
-    import pyoxigraph
-
+def _typed_literals(text: str) -> set[tuple[str, str]] | None:
+    """Each distinct typed literal of the N-Triples text as written: (lexical form with its escapes, datatype
+    IRI). Each is found by its ``"^^<``, its lexical form running from the line's first quote (subject and
+    predicate hold none). None when that could miss one: escapes (``\\u`` could write anything), or a ``^^``
+    elsewhere."""
     if "\\u" in text or "\\U" in text or text.count("^^") != text.count('"^^<'):
         return None
     typed = set()
@@ -702,6 +713,42 @@ def _ill_typed_statements(text: str) -> list[Any] | None:
         end = find(">", at)
         typed.add((text[find('"', rfind("\n", 0, at) + 1, at) + 1 : at], text[at + 4 : end]))
         at = find('"^^<', end)
+    return typed
+
+
+def _doubtful_datatypes(typed: set[tuple[str, str]] | None) -> frozenset[Node]:
+    """The datatypes the store checks (:data:`kg.shacl_sparql.STORED_DATATYPES`) of which the text holds a
+    literal that fails pyshacl's own ``sh:datatype`` test as written (every one, when not known)."""
+    from .shacl_sparql import STORED_DATATYPES
+
+    if typed is None:
+        return STORED_DATATYPES
+    import pyoxigraph
+    from pyshacl.constraints.core.value_constraints import DatatypeConstraintComponent
+
+    from .store import to_rdflib
+
+    fits = DatatypeConstraintComponent._assert_actual_datatype  # pyshacl's test, after its ill-typed one
+    doubtful = set()
+    for raw, datatype in typed:
+        iri = URIRef(datatype)
+        if iri in STORED_DATATYPES and iri not in doubtful:
+            literal = pyoxigraph.Literal(_lexical(raw, datatype), datatype=pyoxigraph.NamedNode(datatype))
+            written = to_rdflib(literal)
+            if getattr(written, "ill_typed", None) is True or not fits(None, written, iri):  # type: ignore[no-untyped-call, arg-type]
+                doubtful.add(iri)
+    return frozenset(doubtful)
+
+
+def _ill_typed_statements(text: str, typed: set[tuple[str, str]] | None = None) -> list[Any] | None:
+    """Every statement of the N-Triples text whose literal is ill-typed (:func:`_is_ill_typed`): each
+    distinct typed literal (:func:`_typed_literals`, or ``typed`` when already found) is checked once, and
+    only the lines holding an ill-typed one are parsed. None when the typed literals are not known."""
+    import pyoxigraph
+
+    typed = typed if typed is not None else _typed_literals(text)
+    if typed is None:
+        return None
     plain = {str(RDF.langString), PREFIXES["xsd"] + "string"}
     verdicts: dict[tuple[str, str], bool] = {}
     try:

@@ -177,9 +177,9 @@ def _compiled_on_store(monkeypatch: pytest.MonkeyPatch) -> list[object]:
     calls: list[object] = []
     real = kg.validation._forked
 
-    def spy(fn: object, store: Path, compiled: list[object], axioms: Graph) -> object:
+    def spy(fn: object, store: Path, compiled: list[object], *rest: object) -> object:
         calls.append([shape.node for shape in compiled])  # type: ignore[attr-defined]
-        return real(fn, store, compiled, axioms)  # type: ignore[arg-type]
+        return real(fn, store, compiled, *rest)  # type: ignore[arg-type]
 
     monkeypatch.setattr(kg.validation, "_forked", spy)
     return calls
@@ -309,7 +309,7 @@ def test_literals_the_store_merges_send_every_shape_to_the_text(
     shapes = Graph().parse(
         format="turtle",
         data="""@prefix sh: <http://www.w3.org/ns/shacl#> . @prefix ex: <http://example.org/> .
-            ex:flag a sh:PropertyShape ; sh:targetSubjectsOf ex:flag ; sh:path ex:flag ; sh:maxCount 1 ;
+            ex:flagShape a sh:PropertyShape ; sh:targetSubjectsOf ex:flag ; sh:path ex:flag ; sh:maxCount 1 ;
                 sh:message "one flag"@en .""",
     )
     flag = "<http://example.org/a> <http://example.org/flag>"
@@ -453,3 +453,55 @@ def test_the_report_context_read_through_the_store_is_the_full_pass_context(tmp_
     unsorted = "".join(reversed(text.splitlines(keepends=True)))  # lines not found by binary search
     one = {pyoxigraph.NamedNode(subjects[3])}
     assert _stored_context(unsorted, stored.store, one) is None  # type: ignore[arg-type]
+
+
+_DATATYPE_SHAPES = """
+@prefix sh: <http://www.w3.org/ns/shacl#> . @prefix ex: <http://example.org/> .
+@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+ex:flagShape a sh:PropertyShape ; sh:targetSubjectsOf ex:flag ; sh:path ex:flag ; sh:datatype xsd:boolean ;
+    sh:maxCount 1 ; sh:message "flag"@en .
+ex:dayShape a sh:PropertyShape ; sh:targetSubjectsOf ex:day ; sh:path ex:day ; sh:datatype xsd:date ;
+    sh:message "day"@en .
+ex:amountShape a sh:PropertyShape ; sh:targetSubjectsOf ex:amount ; sh:path ex:amount ;
+    sh:datatype xsd:decimal ; sh:message "amount"@en .
+"""
+
+
+@pytest.mark.parametrize(
+    ("flag", "day", "amount", "on_store"),
+    [
+        ('"1"', '"2021-01-05"', '"1.50"', {"flag", "day", "amount"}),  # well-typed, canonicalised in store
+        ('"yes"', '"2021-01-05"', '"1.5"', {"day", "amount"}),  # an ill-typed boolean: its shape on the text
+        ('"true"', '"2021-02-30"', '"18 余"', {"flag"}),  # no such day; words in a number
+    ],
+)
+def test_datatype_shapes_run_on_the_store_unless_a_literal_of_their_datatype_is_ill_typed(
+    flag: str, day: str, amount: str, on_store: set[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """xsd:boolean, xsd:date and xsd:decimal keep their datatype in the store; a value of another datatype,
+    an IRI or a plain string fails there as in pyshacl. Whether a literal is ill-typed the store cannot tell:
+    a datatype with such a literal anywhere in the text sends its shapes to pyshacl-turbo, on the text."""
+    xsd = "http://www.w3.org/2001/XMLSchema#"
+    text = "".join(
+        sorted(
+            [
+                f'<http://example.org/a> <http://example.org/flag> {flag}^^<{xsd}boolean> .\n',
+                f'<http://example.org/a> <http://example.org/day> {day}^^<{xsd}date> .\n',
+                f'<http://example.org/a> <http://example.org/amount> {amount}^^<{xsd}decimal> .\n',
+                f'<http://example.org/b> <http://example.org/flag> "0"^^<{xsd}integer> .\n',
+                '<http://example.org/b> <http://example.org/day> "2021-01-05" .\n',
+                '<http://example.org/b> <http://example.org/amount> <http://example.org/x> .\n',
+                f'<http://example.org/c> <http://example.org/day> "2021"^^<{xsd}gYear> .\n',
+                f'<http://example.org/c> <http://example.org/amount> "7"^^<{xsd}integer> .\n',
+            ]
+        )
+    )
+    shapes = Graph().parse(format="turtle", data=_DATATYPE_SHAPES)
+    calls = _compiled_on_store(monkeypatch)
+    fast = validate(_stored(text, tmp_path), engine="fast", shapes=shapes, ontology=Graph())
+    reference = validate(NTriples(text).graph(), engine="pyshacl", shapes=shapes, ontology=Graph())
+    _same(reference, fast)
+    assert len(fast.problems) >= 5  # b's and c's values fail in every case
+    assert calls
+    ran = {str(node).removeprefix("http://example.org/").removesuffix("Shape") for node in calls[0]}  # type: ignore[attr-defined]
+    assert ran == on_store
