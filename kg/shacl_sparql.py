@@ -52,7 +52,8 @@ class CompiledShape:
 
     node: URIRef
     targets: tuple[tuple[URIRef, tuple[Node, ...]], ...]
-    path: Node
+    path: Node | None
+    """None for a node shape (see :func:`_compile_node_or`)."""
     steps: tuple[tuple[URIRef, bool], ...]
     """The path as its alternatives, each an IRI and whether it is followed backwards."""
     parameters: dict[URIRef, Any]
@@ -82,10 +83,12 @@ def compile_shape(shapes: Graph, node: Node) -> CompiledShape | None:
     ``sh:languageIn``, ``sh:uniqueLang true``, and ``sh:qualifiedValueShape [ sh:languageIn (…) ]`` with its
     counts.
     """
-    if not isinstance(node, URIRef) or set(shapes.objects(node, RDF.type)) != {SH.PropertyShape}:
-        return None
-    if next(iter(shapes.subject_predicates(node)), None) is not None:
+    if not isinstance(node, URIRef) or next(iter(shapes.subject_predicates(node)), None) is not None:
         return None  # reached through another shape: checked once per focus node of that one
+    if set(shapes.objects(node, RDF.type)) == {SH.NodeShape}:
+        return _compile_node_or(shapes, node)
+    if set(shapes.objects(node, RDF.type)) != {SH.PropertyShape}:
+        return None
     closure: list[tuple[Node, Node, Node]] = []
     parameters: dict[URIRef, Any] = {}
     for predicate in {p for p in shapes.predicates(node) if isinstance(p, URIRef)}:
@@ -123,6 +126,102 @@ def compile_shape(shapes: Graph, node: Node) -> CompiledShape | None:
     return CompiledShape(
         node, targets, path, steps, parameters, severity, messages, tuple(closure)
     )
+
+
+_NODE_OR = SH["or"] + "#members"
+"""The parameter key of a compiled node shape's ``sh:or`` members (see :func:`_compile_node_or`)."""
+
+
+def _compile_node_or(shapes: Graph, node: URIRef) -> CompiledShape | None:
+    """A named ``sh:NodeShape`` whose only constraint is ``sh:or`` of blank property shapes, each on one IRI
+    path and only one of: ``sh:minCount 1``; ``sh:maxCount 0``; ``sh:qualifiedValueShape [ sh:languageIn
+    (…) ]`` with ``sh:qualifiedMinCount 1``; or ``sh:not`` of a property shape with ``sh:minCount 1`` and
+    ``sh:in`` (IRIs). pyshacl reports a focus node that fails every member, with the focus node as value."""
+    closure: list[tuple[Node, Node, Node]] = []
+    members: list[tuple[str, URIRef, Any]] = []
+    for predicate in set(shapes.predicates(node)):
+        if predicate not in _TARGETS and predicate not in _ANNOTATIONS and predicate != SH["or"]:
+            return None
+    heads = list(shapes.objects(node, SH["or"]))
+    messages = tuple(sorted(shapes.objects(node, SH.message), key=lambda m: m.n3()))
+    severities = list(shapes.objects(node, SH.severity))
+    if len(heads) != 1 or not messages or len(severities) > 1 or (node, SH.path, None) in shapes:
+        return None
+    for member in _list(shapes, heads[0], closure) or ():
+        found = _or_member(shapes, member, closure)
+        if found is None:
+            return None
+        members.append(found)
+    targets = tuple(
+        (target, tuple(sorted(shapes.objects(node, target), key=str)))
+        for target in _TARGETS
+        if (node, target, None) in shapes
+    )
+    severity = severities[0] if severities else SH.Violation
+    if not members or not targets or not all(_target_ok(t, v) for t, v in targets):
+        return None
+    if not isinstance(severity, URIRef):
+        return None
+    closure.extend(shapes.triples((node, None, None)))
+    parameters = {_NODE_OR: tuple(members)}
+    return CompiledShape(node, targets, None, (), parameters, severity, messages, tuple(closure))
+
+
+def _blank_statements(shapes: Graph, node: Node) -> dict[Node, Node] | None:
+    """A blank node's statements as predicate → object, when it is used once and says each predicate once."""
+    if not isinstance(node, BNode) or len(list(shapes.subject_predicates(node))) != 1:
+        return None
+    statements = list(shapes.predicate_objects(node))
+    said = dict(statements)
+    return said if len(said) == len(statements) else None
+
+
+def _or_member(shapes: Graph, member: Node, closure: list[Any]) -> tuple[str, URIRef, Any] | None:
+    """One ``sh:or`` member of :func:`_compile_node_or` as (kind, path, argument), or None."""
+    said = _blank_statements(shapes, member)
+    if said is None:
+        return None
+    one, kinds = Literal(1), {SH.minCount: ("lacks", Literal(1)), SH.maxCount: ("has", Literal(0))}
+    kind, argument, nested = "", None, None
+    if set(said) == {SH["not"]}:
+        nested = said[SH["not"]]
+        said = _blank_statements(shapes, nested) or {}
+        if set(said) != {SH.path, SH.minCount, SH["in"]} or said[SH.minCount] != one:
+            return None
+        allowed = _list(shapes, said[SH["in"]], closure)
+        if allowed and all(isinstance(value, URIRef) for value in allowed):
+            kind, argument = "conforms-in", tuple(allowed)
+    elif len(said) == 2 and SH.path in said and set(said) - {SH.path} <= set(kinds):
+        kind, wanted = next(kinds[p] for p in kinds if p in said)
+        kind = kind if said[SH.minCount if kind == "lacks" else SH.maxCount] == wanted else ""
+    elif set(said) == {SH.path, SH.qualifiedValueShape, SH.qualifiedMinCount}:
+        if said[SH.qualifiedMinCount] != one:
+            return None
+        nested = said[SH.qualifiedValueShape]
+        qualified = _blank_statements(shapes, nested) or {}
+        if set(qualified) == {SH.languageIn}:
+            argument = _parameter(shapes, SH.languageIn, qualified[SH.languageIn], closure)
+            kind = "lacks-language" if argument is not None else ""
+    path = said.get(SH.path)
+    if not kind or not isinstance(path, URIRef):
+        return None
+    if nested is not None:
+        closure.extend(shapes.triples((nested, None, None)))
+    closure.extend(shapes.triples((member, None, None)))
+    return kind, path, argument
+
+
+def _member_fails(member: tuple[str, URIRef, Any]) -> str:
+    """A SPARQL condition on ``?f``: the ``sh:or`` member (see :func:`_or_member`) has a result there."""
+    kind, path, argument = member
+    if kind == "lacks":
+        return f"NOT EXISTS {{ ?f {_iri(path)} ?m }}"
+    if kind == "has":
+        return f"EXISTS {{ ?f {_iri(path)} ?m }}"
+    if kind == "lacks-language":
+        return f"NOT EXISTS {{ ?f {_iri(path)} ?m FILTER({_languages('?m', argument)}) }}"
+    outside = " || ".join(f"sameTerm(?m, {_iri(a)})" for a in argument)
+    return f"(EXISTS {{ ?f {_iri(path)} ?m }} && NOT EXISTS {{ ?f {_iri(path)} ?m FILTER(!({outside})) }})"
 
 
 def _target_ok(_target: URIRef, values: tuple[Node, ...]) -> bool:
@@ -298,7 +397,8 @@ def run(
             report.add((root, SH.result, node))
             report.add((node, RDF.type, SH.ValidationResult))
             report.add((node, SH.focusNode, convert(result.focus)))
-            report.add((node, SH.resultPath, shape.path))
+            if shape.path is not None:
+                report.add((node, SH.resultPath, shape.path))
             if result.value is not None:
                 report.add((node, SH.value, convert(result.value)))
             report.add((node, SH.resultSeverity, shape.severity))
@@ -417,6 +517,11 @@ def _check(
     import pyoxigraph
 
     focus = _focus(shape, subclasses)
+    if _NODE_OR in shape.parameters:
+        failing_all = " && ".join(_member_fails(member) for member in shape.parameters[_NODE_OR])
+        for row in select(store, f"{_HEAD}SELECT ?f WHERE {{ {focus} FILTER({failing_all}) }}"):
+            yield _Result(row["f"], row["f"], SH.OrConstraintComponent)
+        return
     step = _step(shape)
     valued = step if _focus_of_values(shape) else f"{focus} {step}"
     parameters = shape.parameters
