@@ -16,7 +16,7 @@ and that the data have no blank nodes (the store renames them).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -368,6 +368,7 @@ def run(
     compiled: Iterable[CompiledShape],
     subclasses: dict[Node, set[Node]],
     doubtful: frozenset[Node] = STORED_DATATYPES,
+    claim: Callable[[], int] | None = None,
 ) -> tuple[Graph, list[CompiledShape]]:
     """The results of the compiled shapes on ``store`` as a SHACL report graph, and the shapes whose results
     the store cannot give as written (see the module notes), left for the other engine.
@@ -376,6 +377,8 @@ def run(
         the data and the ontology: ``sh:class`` and ``sh:targetClass`` follow it as pyshacl does.
     :param doubtful: the :data:`STORED_DATATYPES` of which the data hold a literal that fails pyshacl's
         ``sh:datatype`` check as written (ill-typed); their ``sh:datatype`` shapes are left.
+    :param claim: gives the index of the next shape to check, shared with other processes checking the same
+        list, so that each shape is checked once by whichever is free; default: every shape, in order.
     """
     from .store import to_rdflib_converter
 
@@ -384,7 +387,10 @@ def run(
     root = BNode()
     report.add((root, RDF.type, SH.ValidationReport))
     left = []
-    for shape in compiled:
+    shapes = list(compiled)
+    order = iter(range(len(shapes)))
+    while (index := claim() if claim is not None else next(order, len(shapes))) < len(shapes):
+        shape = shapes[index]
         if shape.parameters.get(SH.datatype) in doubtful:
             left.append(shape)
             continue

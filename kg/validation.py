@@ -359,14 +359,17 @@ def _validate_fast(data: NTriples, shapes: Graph, ontology: Graph, notes: list[s
     else:
         from . import shacl_sparql
 
-        on_store = _forked(_run_compiled, store, compiled, axioms, doubtful)
+        claim = _shared_counter()
+        on_store = _forked(_run_compiled, store, compiled, axioms, doubtful, claim)
         try:
             results = _run_turbo(data, text, shacl_sparql.without(shapes, compiled), axioms)
+            mine, left = _run_compiled(store, compiled, axioms, doubtful, claim)  # the rest, shared
         except BaseException:
             on_store(cancel=True)
             raise
-        triples, left = on_store()
-        for triple in triples:
+        triples, theirs = on_store()
+        left = sorted(set(left) | set(theirs), key=str)
+        for triple in [*mine, *triples]:
             results.add(triple)
         if left:  # rare: results naming literals the store holds in canonical form
             again = shacl_sparql.only(shapes, [shape for shape in compiled if shape.node in left])
@@ -395,18 +398,42 @@ def _run_turbo(data: NTriples, text: str, shapes: Graph, axioms: Graph) -> Graph
 
 
 def _run_compiled(
-    store: Path, compiled: list[Any], axioms: Graph, doubtful: frozenset[Node]
+    store: Path,
+    compiled: list[Any],
+    axioms: Graph,
+    doubtful: frozenset[Node],
+    claim: Callable[[], int] | None = None,
 ) -> tuple[list[Any], list[Node]]:
     """The compiled shapes' results on the store (plain triples, to cross a process boundary) and the
-    shapes left to pyshacl-turbo."""
+    shapes left to pyshacl-turbo; with ``claim``, only the shapes this process claims (see
+    :func:`kg.shacl_sparql.run`)."""
     from . import shacl_sparql
     from .store import ONTOLOGY_GRAPH, open_store
 
     opened = open_store(store)
     if any(getattr(graph, "value", None) != ONTOLOGY_GRAPH for graph in opened.named_graphs()):
         return [], [shape.node for shape in compiled]  # data in named graphs (kg load of TriG): the text
-    results, left = shacl_sparql.run(opened, compiled, _subclasses(axioms, opened), doubtful)
+    results, left = shacl_sparql.run(opened, compiled, _subclasses(axioms, opened), doubtful, claim)
     return list(results), [shape.node for shape in left]
+
+
+def _shared_counter() -> Callable[[], int]:
+    """A counter shared with forked children: each call, in any of them, returns the next number from 0."""
+    import multiprocessing
+    import os
+
+    if not hasattr(os, "fork"):  # no child (see _forked): this process checks every shape
+        numbers = iter(range(1 << 62))
+        return lambda: next(numbers)
+    value = multiprocessing.get_context("fork").Value("l", 0)
+
+    def claim() -> int:
+        with value.get_lock():
+            number = int(value.value)
+            value.value = number + 1
+        return number
+
+    return claim
 
 
 def _forked(fn: Callable[..., Any], *args: Any) -> Callable[..., Any]:
