@@ -359,14 +359,17 @@ def _validate_fast(data: NTriples, shapes: Graph, ontology: Graph, notes: list[s
     else:
         from . import shacl_sparql
 
-        claim = _shared_counter()
+        claim = _shared_counter(len(compiled))
         on_store = _forked(_run_compiled, store, compiled, axioms, doubtful, claim)
         try:
             results = _run_turbo(data, text, shacl_sparql.without(shapes, compiled), axioms)
-            mine, left = _run_compiled(store, compiled, axioms, doubtful, claim)  # the rest, shared
+            mine, left = _run_compiled(store, compiled, axioms, doubtful, claim) if claim else ([], [])
         except BaseException:
             on_store(cancel=True)
             raise
+        finally:
+            while claim and claim() < len(compiled):  # taken by nobody now (after an error): read to the end
+                pass
         triples, theirs = on_store()
         left = sorted(set(left) | set(theirs), key=str)
         for triple in [*mine, *triples]:
@@ -417,21 +420,36 @@ def _run_compiled(
     return list(results), [shape.node for shape in left]
 
 
-def _shared_counter() -> Callable[[], int]:
-    """A counter shared with forked children: each call, in any of them, returns the next number from 0."""
-    import multiprocessing
+def _shared_counter(count: int) -> Callable[[], int] | None:
+    """A counter from 0 to ``count`` shared with forked children: each call, in any of them, returns the next
+    number, then ``count`` once all are taken. The numbers wait in a pipe, written before the fork in one
+    write of at most ``PIPE_BUF`` bytes (whole, at once); a read of 4 bytes is atomic. (No shared-memory
+    file: the sandbox refuses those.) None for more numbers than that write holds."""
     import os
+    import select
+    import struct
 
-    if not hasattr(os, "fork"):  # no child (see _forked): this process checks every shape
-        numbers = iter(range(1 << 62))
-        return lambda: next(numbers)
-    value = multiprocessing.get_context("fork").Value("l", 0)
+    numbers = b"".join(struct.pack("<I", number) for number in range(count))
+    if len(numbers) > getattr(select, "PIPE_BUF", 512):
+        return None
+    read_end, write_end = os.pipe()
+    try:
+        if os.write(write_end, numbers) != len(numbers):
+            raise RuntimeError("validation: the shapes to share were not all written")
+    finally:
+        os.close(write_end)
+
+    done = False
 
     def claim() -> int:
-        with value.get_lock():
-            number = int(value.value)
-            value.value = number + 1
-        return number
+        nonlocal done
+        chunk = b"" if done else os.read(read_end, 4)
+        if len(chunk) == 4:
+            return int(struct.unpack("<I", chunk)[0])
+        if not done:
+            done = True
+            os.close(read_end)
+        return count
 
     return claim
 

@@ -554,3 +554,20 @@ def test_node_shapes_of_sh_or_report_on_the_store_what_pyshacl_reports(
     failing = {(p.focus, p.source_shape) for p in fast.problems}
     named = {(focus[19:], shape[20:-1]) for focus, shape in failing}  # <http://example.org/…>
     assert named == {("c2", "ready"), ("c5", "headline"), ("d3", "dated")}
+
+
+def test_kg_validate_on_the_built_store_runs_in_its_own_process_under_the_sandbox(built: Path) -> None:
+    """Regression: the shapes shared between the two processes through a shared-memory file made the
+    sandboxed CLI refuse to run ("reading devices and system files is refused"); the tests in this process
+    had no sandbox. The counter is now a pipe."""
+    import subprocess
+    import sys
+
+    from kg.store import store_path
+
+    assert store_path(built).exists()
+    run = subprocess.run(
+        [sys.executable, "-m", "kg", "validate", "--dist", str(built)], capture_output=True, text=True
+    )
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.rstrip().endswith("(engine: fast)")
