@@ -1050,44 +1050,56 @@ def shorten(term: Any) -> str:
         return ""
     kind, value, _, _ = term_parts(term)
     if kind == "uri":
-        best = max(
-            (
-                (prefix, namespace)
-                for prefix, namespace in QUERY_PREFIXES.items()
-                if value.startswith(namespace)
-            ),
-            key=lambda item: len(item[1]),
-            default=None,
-        )
-        if best and _LOCAL_NAME.fullmatch(value[len(best[1]) :]):
-            return f"{best[0]}:{value[len(best[1]) :]}"
-        return f"<{value}>"
+        return _short_iri(value)
     if kind == "bnode":
         return f"_:{value}"
     return value.replace("\r", "").replace("\n", " ")
 
 
-def _width(text: str) -> int:
-    return sum(
-        2 if unicodedata.east_asian_width(ch) in "WF" else 0 if unicodedata.combining(ch) else 1
-        for ch in text
+@functools.lru_cache(maxsize=65536)
+def _short_iri(value: str) -> str:
+    best = max(
+        ((prefix, namespace) for prefix, namespace in QUERY_PREFIXES.items() if value.startswith(namespace)),
+        key=lambda item: len(item[1]),
+        default=None,
     )
+    if best and _LOCAL_NAME.fullmatch(value[len(best[1]) :]):
+        return f"{best[0]}:{value[len(best[1]) :]}"
+    return f"<{value}>"
+
+
+def _width(text: str) -> int:
+    """Display width: East Asian wide and full-width characters take two columns, combining marks none."""
+    if text.isascii():
+        return len(text)
+    return sum(map(_char_width, text))
 
 
 def _pad(text: str, width: int) -> str:
     return text + " " * (width - _width(text))
 
 
+@functools.lru_cache(maxsize=4096)
+def _char_width(ch: str) -> int:
+    return 2 if unicodedata.east_asian_width(ch) in "WF" else 0 if unicodedata.combining(ch) else 1
+
+
 def _table(result: QueryResult) -> str:
     if result.kind == "ask":
         return "true\n" if result.boolean else "false\n"
     cells = [[shorten(row.get(name)) for name in result.variables] for row in result.rows]
+    sizes = [[_width(cell) for cell in line] for line in cells]
     widths = [
-        max([_width(name)] + [_width(line[i]) for line in cells]) for i, name in enumerate(result.variables)
+        max([_width(name)] + [size[i] for size in sizes]) for i, name in enumerate(result.variables)
     ]
-    lines = ["  ".join(_pad(name, w) for name, w in zip(result.variables, widths, strict=True)).rstrip()]
+
+    def line_of(texts: list[str], own: list[int]) -> str:
+        padded = (text + " " * (w - n) for text, n, w in zip(texts, own, widths, strict=True))
+        return "  ".join(padded).rstrip()
+
+    lines = [line_of(result.variables, [_width(name) for name in result.variables])]
     lines.append("  ".join("-" * w for w in widths))
-    lines.extend("  ".join(_pad(c, w) for c, w in zip(line, widths, strict=True)).rstrip() for line in cells)
+    lines.extend(line_of(line, size) for line, size in zip(cells, sizes, strict=True))
     if not cells:
         lines.append("(no rows)")
     return "\n".join(lines) + "\n"
