@@ -323,6 +323,26 @@ def test_rq08_lists_the_region_without_text(store: pyoxigraph.Store) -> None:
     assert gaps == {("no case text", "340000"), ("text truncated", "220000"), ("no outcomes", "110000")}
 
 
+def test_rq08_region_inspected_without_any_case_has_one_row(graph: rdflib.Graph) -> None:
+    """Regression: rq08 looked the status up at the top, where a region with no case node left ?case unbound,
+    so the OPTIONAL matched every case's status: one row per case of the dataset (7,360 of 8,101 rows at 1M
+    triples, where the real provinces have no synthetic case)."""
+    extended = rdflib.Graph()
+    for triple in graph:
+        extended.add(triple)
+    fz = rdflib.Namespace("https://w3id.org/fazhi/ontology#")
+    region = URIRef(ID + "jurisdiction/150000")
+    extended.add((URIRef(ID + "inspection/2021-10-law-based-government"), fz.inspected, region))
+    extended.add((region, fz.adminCode, Literal("150000")))
+    extended.add((region, rdflib.RDFS.label, Literal("内蒙古自治区", lang="zh")))
+    for engine in (kstore.from_graph(extended), extended):
+        rows = q.run_named(engine, "rq08-coverage").rows
+        rows = [row for row in rows if str(row["regionCode"]) == "150000"]
+        assert len(rows) == 1, rows
+        assert str(rows[0]["gap"]) == "no case text"
+        assert rows[0]["case"] is None and rows[0]["status"] is None
+
+
 def test_rq11_says_so_when_a_node_has_no_span(store: pyoxigraph.Store) -> None:
     rows = q.run_named(store, "rq11-provenance", arguments={"node": "case/2022-beijing/measure/1.1"}).rows
     assert [str(row["note"]) for row in rows] == ["no source span recorded for this node"]
