@@ -121,17 +121,6 @@ def _display(path: Path, cases_dir: Path) -> str:
     return str(path)
 
 
-def source_document_paths() -> list[Path]:
-    """The source documents a build reads to check case spans (empty outside a source checkout)."""
-    from .resources import data_dir, repository_root
-    from .sources import document_paths, read_documents
-
-    root = repository_root()
-    if root is None:
-        return []
-    return sorted(document_paths(read_documents(data_dir() / "reference" / "documents.tsv"), root).values())
-
-
 def read_cases(cases_dir: Path, vocabulary: Vocabulary) -> list[Case]:
     """Checked cases of a folder; spans are checked against the source documents that are at hand."""
     from .casefile import check_spans, load_cases

@@ -23,8 +23,8 @@ from typing import TYPE_CHECKING, Any
 
 from .errors import InputError, OutputError
 from .loading import RdfFormat
+from .namespaces import CONTEXT_IRI, DEFAULT_BASE, ONTOLOGY_IRI, PREFIXES, SHAPES_NAMESPACE
 from .store import select
-from .terms import CONTEXT_IRI, DEFAULT_BASE, FZSH, ONTOLOGY_IRI, PREFIXES
 
 if TYPE_CHECKING:
     import pyoxigraph
@@ -536,7 +536,7 @@ def dataset_files(
         }
         shape_quads = canonical_quads(read_rdf_files(shapes_files()))
         files["shapes.ttl"] = serialize_quads(
-            shape_quads, RdfFormat.TURTLE, {**used_prefixes(shape_quads, base), "fzsh": str(FZSH)}
+            shape_quads, RdfFormat.TURTLE, {**used_prefixes(shape_quads, base), "fzsh": SHAPES_NAMESPACE}
         )
         files["dataset.nt.gz"] = compressed.result()
         counts = counted.result()

@@ -44,7 +44,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .errors import InputError, LimitExceeded, QueryError, UnknownQueryError
-from .terms import DEFAULT_BASE, PREFIXES
+from .namespaces import DEFAULT_BASE, PREFIXES
 
 if TYPE_CHECKING:
     import rdflib
@@ -431,6 +431,7 @@ def run(
     allow_network: bool = False,
     timeout: float | None = None,
     trusted: bool = False,
+    native: bool = False,
 ) -> QueryResult:
     """Check ``query`` with the guard and run it on a pyoxigraph ``Store``, an rdflib ``Graph`` or a remote
     :class:`kg.endpoint.Endpoint`.
@@ -447,6 +448,9 @@ def run(
     :param timeout: seconds to wait for the answer; see the module notes on what happens after.
     :param trusted: the text is kg's own (a named query, a constant of its modules): on a store or an
         endpoint it is read by :func:`trusted_check`, without rdflib's parser. Never for a user's text.
+    :param native: on a store, a SELECT's rows keep pyoxigraph's terms (the writers of this module print
+        them as they print rdflib's) instead of being turned into rdflib terms; bindings may then be
+        pyoxigraph terms too. For a caller that only prints the answer: no rdflib import, no conversion.
     :raises QueryError: refused or invalid query, or the engine's own error.
     :raises LimitExceeded: nested too deeply, or over ``timeout``.
     """
@@ -463,6 +467,8 @@ def run(
             f"kept on both engines); add ?{hidden[0]} to the SELECT clause"
         )
     engine = _engine(source)
+    if native and engine is _run_oxigraph:
+        engine = functools.partial(_run_oxigraph, native=True)
 
     def work() -> QueryResult:
         return _tidy(engine(source, checked, bound), checked)
@@ -529,13 +535,15 @@ def _within(timeout: float | None, work: Callable[[], QueryResult]) -> QueryResu
     return run_with_timeout(work, timeout=timeout, what="query")
 
 
-def _run_oxigraph(store: Any, checked: CheckedQuery, bindings: dict[str, Identifier]) -> QueryResult:
+def _run_oxigraph(
+    store: Any, checked: CheckedQuery, bindings: Mapping[str, Any], *, native: bool = False
+) -> QueryResult:
     import pyoxigraph
 
-    from .store import to_oxigraph, to_rdflib_converter
+    from .store import to_oxigraph
 
     substitutions = {pyoxigraph.Variable(name): to_oxigraph(term) for name, term in bindings.items()}
-    convert = to_rdflib_converter()
+    convert = _to_rdflib() if not native or checked.form in {"construct", "describe"} else _unbound_or_term
     try:
         answer = store.query(checked.text, prefixes=QUERY_PREFIXES, substitutions=substitutions or None)
         if checked.form == "ask":
@@ -557,6 +565,17 @@ def _run_oxigraph(store: Any, checked: CheckedQuery, bindings: dict[str, Identif
     except (SyntaxError, OSError, ValueError, TypeError, RuntimeError) as error:
         raise QueryError(f"query: {_engine_message(error)}") from None
     return QueryResult(kind="select", variables=list(names), rows=rows)
+
+
+def _to_rdflib() -> Callable[[Any], Any]:
+    from .store import to_rdflib_converter
+
+    converter: Callable[[Any], Any] = to_rdflib_converter()
+    return converter
+
+
+def _unbound_or_term(term: Any) -> Any:
+    return term
 
 
 def _engine_message(error: Exception) -> str:
@@ -613,17 +632,50 @@ def _tidy(result: QueryResult, checked: CheckedQuery) -> QueryResult:
 
 
 def _sort_key(term: Any) -> tuple[int, str, str, str]:
-    from rdflib import BNode, Literal, URIRef
-
     if term is None:
         return (0, "", "", "")
-    if isinstance(term, BNode):
-        return (1, str(term), "", "")
+    kind, value, language, datatype = term_parts(term)
+    return (_KIND_ORDER[kind], value, language, datatype)
+
+
+_KIND_ORDER = {"bnode": 1, "uri": 2, "literal": 3}
+_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+
+
+def term_parts(term: Any) -> tuple[str, str, str, str]:
+    """``(kind, value, language, datatype)`` of an rdflib or a pyoxigraph term: kind is ``uri``, ``bnode`` or
+    ``literal``; language and datatype are '' where absent, and a plain string has no datatype.
+
+    The writers read result terms through this, so a store's answer prints without being turned into rdflib
+    terms (nor rdflib imported): both kinds of term print the same text.
+    """
+    if type(term).__module__ == "pyoxigraph":
+        name = type(term).__name__
+        if name == "NamedNode":
+            return ("uri", term.value, "", "")
+        if name == "BlankNode":
+            return ("bnode", term.value, "", "")
+        if name == "Literal":
+            if term.language:
+                return ("literal", term.value, term.language, "")
+            datatype = term.datatype.value
+            return ("literal", term.value, "", "" if datatype == _XSD_STRING else datatype)
+        raise InputError(f"RDF 1.2 triple terms are not supported: {term}")
+    from rdflib import BNode, Literal, URIRef
+
     if isinstance(term, URIRef):
-        return (2, str(term), "", "")
+        return ("uri", str(term), "", "")
+    if isinstance(term, BNode):
+        return ("bnode", str(term), "", "")
     if isinstance(term, Literal):
-        return (3, str(term), term.language or "", str(term.datatype or ""))
-    return (4, str(term), "", "")
+        datatype = str(term.datatype) if term.datatype is not None else ""
+        return ("literal", str(term), term.language or "", "" if datatype == _XSD_STRING else datatype)
+    raise InputError(f"not an RDF term: {term!r}")
+
+
+def term_text(term: Any) -> str:
+    """An IRI's, a blank node's label or a literal's text, of an rdflib or a pyoxigraph term ('' unbound)."""
+    return "" if term is None else term_parts(term)[1]
 
 
 # --- named queries -----------------------------------------------------------------------------------------
@@ -768,6 +820,7 @@ def run_named(
     *,
     arguments: Mapping[str, str] | None = None,
     timeout: float | None = None,
+    native: bool = False,
 ) -> QueryResult:
     """Run the named query ``name``; ``arguments`` (text, by parameter name) replace parameter defaults.
 
@@ -776,9 +829,15 @@ def run_named(
     empty answer.
 
     :raises UnknownQueryError: no such query.
+    :param native: see :func:`run`; on a store, the usual call (IRI parameters given as IRIs, ids or ``*``)
+        then runs without rdflib.
     :raises InputError: an argument the query does not declare, one that is not a valid value, or one that
         names nothing in the data.
     """
+    if native and _is_store(source):
+        quick = _run_named_natively(source, name, dict(arguments or {}), timeout)
+        if quick is not None:
+            return quick
     from rdflib import URIRef
 
     query = named(name)
@@ -796,7 +855,56 @@ def run_named(
                 raise InputError(f"query {query.name}: {key}={resolved[key]!r} names nothing in the data")
             bindings[key] = found
     text, bindings = query_with_arguments(query, bindings, resolved)
-    return run(source, text, bindings=bindings, timeout=timeout, trusted=True)
+    return run(source, text, bindings=bindings, timeout=timeout, trusted=True, native=native)
+
+
+def _run_named_natively(
+    source: Any, name: str, arguments: dict[str, str], timeout: float | None
+) -> QueryResult | None:
+    """:func:`run_named` on a store without rdflib, or None to leave the call to it: a query whose defaults
+    are not all IRIs written in ``VALUES`` lines, an argument that is a label, names no node as given, or is
+    wrong (the full path gives the same answer, or the error, with rdflib's help).
+
+    The header is read as :func:`parse_named` reads it; a test runs every shipped query both ways.
+    """
+    import pyoxigraph
+
+    text = named_text(name)
+    if text is None:
+        return None
+    declared = set(re.findall(r"(?m)^#\s*param\s*:\s*\??([A-Za-z_]\w*)", text))
+    defaults = {match.group(1): match.group(2).strip() for match in _VALUES_LINE.finditer(text)}
+    if declared != set(defaults) or not all(_IRI_TERM.fullmatch(d) for d in defaults.values()):
+        return None
+    bindings: dict[str, Any] = {}
+    for key, argument in arguments.items():
+        value = argument.strip()
+        if key not in defaults or not value.isascii():
+            return None
+        if value == ANY_VALUE:
+            continue
+        try:
+            node = pyoxigraph.NamedNode(_argument_iri(name, key, defaults[key][1:-1], argument))
+        except (InputError, ValueError):
+            return None
+        if not _exists(source, node):
+            return None
+        bindings[key] = node
+    text = _VALUES_LINE.sub(lambda m: "" if m.group(1) in arguments else m.group(0), text)
+    return run(source, text, bindings=bindings, timeout=timeout, trusted=True, native=True)
+
+
+_IRI_TERM = re.compile(r'<[^\x00-\x20<>"{}|^`\\]*>')
+
+
+def named_text(name: str) -> str | None:
+    """The text of the named query ``name`` as shipped (its header unread), or None when there is none."""
+    from .resources import queries_dir
+
+    path = queries_dir() / f"{name}.rq"
+    if not re.fullmatch(r"[a-z0-9][a-z0-9-]*", name) or not path.is_file():
+        return None
+    return path.read_text(encoding="utf-8")
 
 
 _BY_LABEL = """SELECT DISTINCT ?node ?text ?kind WHERE {
@@ -839,8 +947,8 @@ def _by_last_segment(source: Any, default: Identifier, text: str) -> Identifier 
     return None
 
 
-def _exists(source: Any, node: Identifier) -> bool:
-    return bool(run(source, _EXISTS, bindings={"node": node}, trusted=True).rows)
+def _exists(source: Any, node: Any) -> bool:
+    return bool(run(source, _EXISTS, bindings={"node": node}, trusted=True, native=True).rows)
 
 
 def bind_arguments(query: NamedQuery, arguments: Mapping[str, str] | None) -> dict[str, Identifier]:
@@ -876,6 +984,11 @@ def _argument_term(query: str, key: str, default: Identifier, text: str) -> Iden
         if default.datatype is not None and term.ill_typed:
             raise InputError(f"query {query}: argument {key}={text!r} is not a valid {default.datatype}")
         return term
+    return URIRef(_argument_iri(query, key, str(default), text))
+
+
+def _argument_iri(query: str, key: str, default: str, text: str) -> str:
+    """The IRI an argument for an IRI parameter names (see :func:`bind_arguments`)."""
     value = text.strip()
     if value.startswith("<") and value.endswith(">"):
         value = value[1:-1]
@@ -883,13 +996,13 @@ def _argument_term(query: str, key: str, default: Identifier, text: str) -> Iden
     if prefixed and prefixed.group(1) in QUERY_PREFIXES and not value.startswith(("http:", "https:", "urn:")):
         value = QUERY_PREFIXES[prefixed.group(1)] + prefixed.group(2)
     elif not re.match(r"[A-Za-z][A-Za-z0-9+.-]*:", value):
-        value = DEFAULT_BASE + value if "/" in value else str(default).rsplit("/", 1)[0] + "/" + value
+        value = DEFAULT_BASE + value if "/" in value else default.rsplit("/", 1)[0] + "/" + value
     if not value or re.search(r'[\x00-\x20<>"{}|^`\\]', value):
         raise InputError(
             f"query {query}: argument {key}={text!r} is not a valid IRI; give an IRI, a prefixed name or "
-            f"an id such as {str(default).rsplit('/', 1)[-1]!r}"
+            f"an id such as {default.rsplit('/', 1)[-1]!r}"
         )
-    return URIRef(value)
+    return value
 
 
 # --- formats -----------------------------------------------------------------------------------------------
@@ -933,63 +1046,70 @@ _LOCAL_NAME = re.compile(r"(?:[\w](?:[\w.-]*[\w-])?)?")
 def shorten(term: Any) -> str:
     """A term for people that pastes back into a query: a valid prefixed name where a known prefix fits,
     else the full ``<IRI>``; a literal's text; '' for unbound."""
-    from rdflib import BNode, URIRef
-
     if term is None:
         return ""
-    if isinstance(term, URIRef):
-        value = str(term)
-        best = max(
-            (
-                (prefix, namespace)
-                for prefix, namespace in QUERY_PREFIXES.items()
-                if value.startswith(namespace)
-            ),
-            key=lambda item: len(item[1]),
-            default=None,
-        )
-        if best and _LOCAL_NAME.fullmatch(value[len(best[1]) :]):
-            return f"{best[0]}:{value[len(best[1]) :]}"
-        return f"<{value}>"
-    if isinstance(term, BNode):
-        return f"_:{term}"
-    return str(term).replace("\r", "").replace("\n", " ")
+    kind, value, _, _ = term_parts(term)
+    if kind == "uri":
+        return _short_iri(value)
+    if kind == "bnode":
+        return f"_:{value}"
+    return value.replace("\r", "").replace("\n", " ")
+
+
+@functools.lru_cache(maxsize=65536)
+def _short_iri(value: str) -> str:
+    best = max(
+        ((prefix, namespace) for prefix, namespace in QUERY_PREFIXES.items() if value.startswith(namespace)),
+        key=lambda item: len(item[1]),
+        default=None,
+    )
+    if best and _LOCAL_NAME.fullmatch(value[len(best[1]) :]):
+        return f"{best[0]}:{value[len(best[1]) :]}"
+    return f"<{value}>"
 
 
 def _width(text: str) -> int:
-    return sum(
-        2 if unicodedata.east_asian_width(ch) in "WF" else 0 if unicodedata.combining(ch) else 1
-        for ch in text
-    )
+    """Display width: East Asian wide and full-width characters take two columns, combining marks none."""
+    if text.isascii():
+        return len(text)
+    return sum(map(_char_width, text))
 
 
 def _pad(text: str, width: int) -> str:
     return text + " " * (width - _width(text))
 
 
+@functools.lru_cache(maxsize=4096)
+def _char_width(ch: str) -> int:
+    return 2 if unicodedata.east_asian_width(ch) in "WF" else 0 if unicodedata.combining(ch) else 1
+
+
 def _table(result: QueryResult) -> str:
     if result.kind == "ask":
         return "true\n" if result.boolean else "false\n"
     cells = [[shorten(row.get(name)) for name in result.variables] for row in result.rows]
+    sizes = [[_width(cell) for cell in line] for line in cells]
     widths = [
-        max([_width(name)] + [_width(line[i]) for line in cells]) for i, name in enumerate(result.variables)
+        max([_width(name)] + [size[i] for size in sizes]) for i, name in enumerate(result.variables)
     ]
-    lines = ["  ".join(_pad(name, w) for name, w in zip(result.variables, widths, strict=True)).rstrip()]
+
+    def line_of(texts: list[str], own: list[int]) -> str:
+        padded = (text + " " * (w - n) for text, n, w in zip(texts, own, widths, strict=True))
+        return "  ".join(padded).rstrip()
+
+    lines = [line_of(result.variables, [_width(name) for name in result.variables])]
     lines.append("  ".join("-" * w for w in widths))
-    lines.extend("  ".join(_pad(c, w) for c, w in zip(line, widths, strict=True)).rstrip() for line in cells)
+    lines.extend(line_of(line, size) for line, size in zip(cells, sizes, strict=True))
     if not cells:
         lines.append("(no rows)")
     return "\n".join(lines) + "\n"
 
 
 def _plain(term: Any) -> str:
-    from rdflib import BNode
-
     if term is None:
         return ""
-    if isinstance(term, BNode):
-        return f"_:{term}"
-    return str(term)
+    kind, value, _, _ = term_parts(term)
+    return f"_:{value}" if kind == "bnode" else value
 
 
 def _csv(result: QueryResult) -> str:
@@ -1014,46 +1134,38 @@ def _tsv(result: QueryResult) -> str:
 
 
 def _ntriples(term: Any) -> str:
-    from rdflib import BNode, Literal, URIRef
-
     if term is None:
         return ""
-    if isinstance(term, URIRef):
-        return f"<{term}>"
-    if isinstance(term, BNode):
-        return f"_:{term}"
-    if isinstance(term, Literal):
-        lexical = (
-            str(term)
-            .replace("\\", "\\\\")
-            .replace('"', '\\"')
-            .replace("\n", "\\n")
-            .replace("\r", "\\r")
-            .replace("\t", "\\t")
-        )
-        if term.language:
-            return f'"{lexical}"@{term.language}'
-        if term.datatype is not None and str(term.datatype) != "http://www.w3.org/2001/XMLSchema#string":
-            return f'"{lexical}"^^<{term.datatype}>'
-        return f'"{lexical}"'
-    return str(term)
+    kind, value, language, datatype = term_parts(term)
+    if kind == "uri":
+        return f"<{value}>"
+    if kind == "bnode":
+        return f"_:{value}"
+    lexical = (
+        value.replace("\\", "\\\\")
+        .replace('"', '\\"')
+        .replace("\n", "\\n")
+        .replace("\r", "\\r")
+        .replace("\t", "\\t")
+    )
+    if language:
+        return f'"{lexical}"@{language}'
+    if datatype:
+        return f'"{lexical}"^^<{datatype}>'
+    return f'"{lexical}"'
 
 
 def _json_term(term: Any) -> dict[str, str]:
-    from rdflib import BNode, Literal, URIRef
-
-    if isinstance(term, URIRef):
-        return {"type": "uri", "value": str(term)}
-    if isinstance(term, BNode):
-        return {"type": "bnode", "value": str(term)}
-    if isinstance(term, Literal):
-        value: dict[str, str] = {"type": "literal", "value": str(term)}
-        if term.language:
-            value["xml:lang"] = term.language
-        elif term.datatype is not None and str(term.datatype) != "http://www.w3.org/2001/XMLSchema#string":
-            value["datatype"] = str(term.datatype)
-        return value
-    raise InputError(f"cannot write {term!r} as a SPARQL JSON result term")
+    try:
+        kind, text, language, datatype = term_parts(term)
+    except InputError:
+        raise InputError(f"cannot write {term!r} as a SPARQL JSON result term") from None
+    value: dict[str, str] = {"type": kind, "value": text}
+    if language:
+        value["xml:lang"] = language
+    elif datatype:
+        value["datatype"] = datatype
+    return value
 
 
 def _json(result: QueryResult) -> str:

@@ -63,7 +63,7 @@ def _short(term: object) -> str:
     """A default as a user types it after ``-p``: a path under the base for the dataset's IRIs."""
     from rdflib import Literal
 
-    from .terms import DEFAULT_BASE
+    from .namespaces import DEFAULT_BASE
 
     if isinstance(term, Literal):
         return str(term)
@@ -78,6 +78,8 @@ def group_concat_warnings(text: str, result: QueryResult) -> list[str]:
     A column empty in only some rows is taken for groups with nothing to join (an unmatched OPTIONAL), and a
     variable bound by a string function (``BIND (STR(…) AS ?x)``) is known to be text.
     """
+    from .query import term_text
+
     warnings = []
     pattern = r"GROUP_CONCAT\s*\(\s*(?:DISTINCT\s+)?\?(\w+)[^)]*\)\s*AS\s+\?(\w+)"
     for variable, column in re.findall(pattern, text, flags=re.I):
@@ -85,7 +87,7 @@ def group_concat_warnings(text: str, result: QueryResult) -> list[str]:
         if re.search(textual, text, flags=re.I):
             continue
         cells = [row.get(column) for row in result.rows]
-        if column in result.variables and cells and all(cell is None or str(cell) == "" for cell in cells):
+        if column in result.variables and cells and all(term_text(cell) == "" for cell in cells):
             warnings.append(
                 f"warning: column ?{column} is empty in every row: GROUP_CONCAT joins strings, and "
                 f"?{variable} may hold IRIs or other non-strings; write GROUP_CONCAT(STR(?{variable})) to "

@@ -79,3 +79,13 @@ def available_texts(documents: dict[str, SourceDocument], root: Path) -> dict[st
         if candidate.is_file() and sha256_of(candidate) == document.sha256:
             texts[document.id] = candidate.read_text(encoding="utf-8")
     return texts
+
+
+def source_document_paths() -> list[Path]:
+    """The source documents a build reads to check case spans (empty outside a source checkout)."""
+    from .resources import data_dir, repository_root
+
+    root = repository_root()
+    if root is None:
+        return []
+    return sorted(document_paths(read_documents(data_dir() / "reference" / "documents.tsv"), root).values())

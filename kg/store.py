@@ -114,8 +114,12 @@ def to_rdflib_converter() -> Any:
 
 
 def to_oxigraph(term: Identifier) -> Any:
-    """One rdflib term as a pyoxigraph term, the literal's lexical form kept exactly."""
+    """One rdflib term as a pyoxigraph term, the literal's lexical form kept exactly (a pyoxigraph term is
+    returned as it is)."""
     import pyoxigraph
+
+    if type(term).__module__ == "pyoxigraph":
+        return term
     from rdflib import BNode, Literal, URIRef
 
     try:

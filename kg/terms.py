@@ -7,39 +7,24 @@ from __future__ import annotations
 
 import re
 
-from rdflib import DCTERMS, OWL, RDF, RDFS, SKOS, XSD, Namespace, URIRef
+from rdflib import Namespace, URIRef
 
-FZ = Namespace("https://w3id.org/fazhi/ontology#")
-FZSH = Namespace("https://w3id.org/fazhi/shapes#")
-DEFAULT_BASE = "https://w3id.org/fazhi/id/"
-CONTEXT_IRI = "https://w3id.org/fazhi/context.jsonld"
-ONTOLOGY_IRI = "https://w3id.org/fazhi/ontology"
+from .namespaces import CONTEXT_IRI as CONTEXT_IRI
+from .namespaces import DEFAULT_BASE as DEFAULT_BASE
+from .namespaces import ONTOLOGY_IRI as ONTOLOGY_IRI
+from .namespaces import PREFIXES as PREFIXES
+from .namespaces import SHAPES_NAMESPACE
 
-PROV = Namespace("http://www.w3.org/ns/prov#")
-ORG = Namespace("http://www.w3.org/ns/org#")
-ELI = Namespace("http://data.europa.eu/eli/ontology#")
-SCHEMA = Namespace("https://schema.org/")
-VOID = Namespace("http://rdfs.org/ns/void#")
-DCAT = Namespace("http://www.w3.org/ns/dcat#")
-SH = Namespace("http://www.w3.org/ns/shacl#")
+FZ = Namespace(PREFIXES["fz"])
+FZSH = Namespace(SHAPES_NAMESPACE)
 
-PREFIXES: dict[str, str] = {
-    "fz": str(FZ),
-    "rdf": str(RDF),
-    "rdfs": str(RDFS),
-    "owl": str(OWL),
-    "xsd": str(XSD),
-    "skos": str(SKOS),
-    "dcterms": str(DCTERMS),
-    "prov": str(PROV),
-    "org": str(ORG),
-    "eli": str(ELI),
-    "schema": str(SCHEMA),
-    "void": str(VOID),
-    "dcat": str(DCAT),
-    "sh": str(SH),
-}
-"""Every vocabulary the project's data and shapes may use, by prefix."""
+PROV = Namespace(PREFIXES["prov"])
+ORG = Namespace(PREFIXES["org"])
+ELI = Namespace(PREFIXES["eli"])
+SCHEMA = Namespace(PREFIXES["schema"])
+VOID = Namespace(PREFIXES["void"])
+DCAT = Namespace(PREFIXES["dcat"])
+SH = Namespace(PREFIXES["sh"])
 
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9.-]*$")
 

@@ -201,6 +201,9 @@ _PICK = {
     "a measure": "SELECT ?n WHERE { ?n a fz:Measure } ORDER BY ?n LIMIT 1",
     "a mechanism used by a case": "SELECT ?n WHERE { ?m fz:instantiates ?n } ORDER BY ?n LIMIT 1",
     "a top mechanism": "SELECT ?n WHERE { ?n skos:topConceptOf ?s ; a fz:Mechanism } ORDER BY ?n LIMIT 1",
+    "the last region with a measure": (
+        "SELECT ?n WHERE { ?c fz:region ?n ; fz:hasMeasure ?m } ORDER BY DESC(?n) LIMIT 1"
+    ),
 }
 
 _ARGUMENTS = [
@@ -214,6 +217,8 @@ _ARGUMENTS = [
     ("rq03-case-measures", "case", "*"),
     ("rq10-mechanism-diffusion", "mechanism", "a mechanism used by a case"),
     ("rq10-mechanism-diffusion", "mechanism", "a top mechanism"),
+    ("rq06-region-similarity", "region", "the last region with a measure"),
+    ("rq06-region-similarity", "region", "*"),
 ]
 """rq10 with ``-p mechanism=*`` is left out: rdflib takes over 3 minutes on it, more than CI can afford; the
 store's answer for ``*`` was compared with the query before the rewrite on the bundled data (as sets)."""

@@ -323,6 +323,26 @@ def test_rq08_lists_the_region_without_text(store: pyoxigraph.Store) -> None:
     assert gaps == {("no case text", "340000"), ("text truncated", "220000"), ("no outcomes", "110000")}
 
 
+def test_rq08_region_inspected_without_any_case_has_one_row(graph: rdflib.Graph) -> None:
+    """Regression: rq08 looked the status up at the top, where a region with no case node left ?case unbound,
+    so the OPTIONAL matched every case's status: one row per case of the dataset (7,360 of 8,101 rows at 1M
+    triples, where the real provinces have no synthetic case)."""
+    extended = rdflib.Graph()
+    for triple in graph:
+        extended.add(triple)
+    fz = rdflib.Namespace("https://w3id.org/fazhi/ontology#")
+    region = URIRef(ID + "jurisdiction/150000")
+    extended.add((URIRef(ID + "inspection/2021-10-law-based-government"), fz.inspected, region))
+    extended.add((region, fz.adminCode, Literal("150000")))
+    extended.add((region, rdflib.RDFS.label, Literal("内蒙古自治区", lang="zh")))
+    for engine in (kstore.from_graph(extended), extended):
+        rows = q.run_named(engine, "rq08-coverage").rows
+        rows = [row for row in rows if str(row["regionCode"]) == "150000"]
+        assert len(rows) == 1, rows
+        assert str(rows[0]["gap"]) == "no case text"
+        assert rows[0]["case"] is None and rows[0]["status"] is None
+
+
 def test_rq11_says_so_when_a_node_has_no_span(store: pyoxigraph.Store) -> None:
     rows = q.run_named(store, "rq11-provenance", arguments={"node": "case/2022-beijing/measure/1.1"}).rows
     assert [str(row["note"]) for row in rows] == ["no source span recorded for this node"]
@@ -537,3 +557,109 @@ def test_legislation_counts_gives_no_rows_without_legislation_on_either_engine()
     )
     assert q.run_named(graph, "legislation-counts").rows == []
     assert q.run_named(kstore.from_graph(graph), "legislation-counts").rows == []
+
+
+# --- answers in pyoxigraph's terms (kg query on a store: no rdflib) -----------------------------------------
+
+
+NATIVE_CALLS = [
+    *((name, {}) for name in MINE),
+    ("rq03-case-measures", {"case": "2022-jilin"}),
+    ("rq03-case-measures", {"case": f"<{ID}case/2022-jilin>"}),
+    ("rq03-case-measures", {"case": "*"}),
+    ("rq11-provenance", {"node": "case/2022-beijing"}),
+    ("rq11-provenance", {"node": "*"}),
+]
+
+
+@pytest.mark.parametrize(("name", "arguments"), NATIVE_CALLS)
+def test_native_answer_prints_what_the_rdflib_answer_prints(
+    name: str, arguments: dict[str, str], store: pyoxigraph.Store
+) -> None:
+    full = q.run_named(store, name, arguments=arguments)
+    native = q.run_named(store, name, arguments=arguments, native=True)
+    assert native.rows, f"{name} {arguments} returned no rows"
+    assert any(type(term).__module__ == "pyoxigraph" for row in native.rows for term in row.values())
+    for fmt in ("table", "csv", "tsv", "json"):
+        assert q.format_result(native, fmt) == q.format_result(full, fmt), (name, arguments, fmt)
+
+
+def test_native_answer_of_a_user_query_prints_the_same_in_every_format(store: pyoxigraph.Store) -> None:
+    text = (
+        "SELECT ?s ?label ?n ?b WHERE { ?s ?p ?label . OPTIONAL { ?s fz:number ?n } BIND (BNODE() AS ?b) "
+        "FILTER (isLiteral(?label)) } ORDER BY ?s ?label LIMIT 60"
+    )
+    full, native = q.run(store, text), q.run(store, text, native=True)
+    for fmt in ("table", "csv", "tsv"):
+        assert q.format_result(native, fmt).count("\n") == q.format_result(full, fmt).count("\n") > 50
+    plain = "SELECT ?s ?label WHERE { ?s ?p ?label FILTER (isLiteral(?label)) }"
+    for fmt in ("table", "csv", "tsv", "json"):
+        assert q.format_result(q.run(store, plain, native=True), fmt) == q.format_result(
+            q.run(store, plain), fmt
+        )
+
+
+@pytest.mark.parametrize(
+    ("name", "arguments"),
+    [
+        ("rq03-case-measures", {"case": "2022-nowhere"}),
+        ("rq03-case-measures", {"nothing": "x"}),
+        ("rq03-case-measures", {"case": "a b"}),
+    ],
+)
+def test_native_call_gives_the_same_error(
+    name: str, arguments: dict[str, str], store: pyoxigraph.Store
+) -> None:
+    with pytest.raises(InputError) as full:
+        q.run_named(store, name, arguments=arguments)
+    with pytest.raises(InputError) as native:
+        q.run_named(store, name, arguments=arguments, native=True)
+    assert str(native.value) == str(full.value)
+
+
+def test_named_query_on_a_store_imports_no_rdflib(tmp_path: Path) -> None:
+    """kg query --name on a store: rdflib (about 0.2 s of start-up) is not imported, and the output is the
+    same as through rdflib's terms (--format nt of a CONSTRUCT still uses rdflib)."""
+    import subprocess
+    import sys
+
+    store_dir = tmp_path / "store"
+    subprocess.run(
+        [sys.executable, "-m", "kg", "load", str(FIXTURE), "--store", str(store_dir)],
+        check=True,
+        capture_output=True,
+    )
+    script = (
+        "import sys\n"
+        "from kg.cli import main\n"
+        "try:\n"
+        "    main(sys.argv[1:])\n"
+        "finally:\n"
+        "    print('RDFLIB' if 'rdflib' in sys.modules else 'NO-RDFLIB', file=sys.stderr)\n"
+    )
+    for arguments in (["-n", "rq03-case-measures"], ["-n", "rq03-case-measures", "-p", "case=2022-jilin"]):
+        run = subprocess.run(
+            [sys.executable, "-c", script, "query", *arguments, "--store", str(store_dir)],
+            capture_output=True,
+            text=True,
+        )
+        assert run.returncode == 0, run.stderr
+        assert run.stderr.strip().endswith("NO-RDFLIB"), run.stderr
+        name, *rest = arguments[1:]
+        expected = q.run_named(
+            kstore.from_graph(rdflib.Graph().parse(FIXTURE)),
+            name,
+            arguments=dict([rest[1].split("=")]) if rest else {},
+        )
+        assert run.stdout == q.format_result(expected, "table")
+
+
+def test_plain_namespaces_are_rdflib_s() -> None:
+    """kg.namespaces writes out, without rdflib, the namespaces rdflib defines."""
+    from rdflib import DCTERMS, OWL, RDF, RDFS, SKOS, XSD
+
+    from kg.namespaces import PREFIXES
+
+    for prefix, namespace in {"rdf": RDF, "rdfs": RDFS, "owl": OWL, "xsd": XSD, "skos": SKOS}.items():
+        assert PREFIXES[prefix] == str(namespace)
+    assert PREFIXES["dcterms"] == str(DCTERMS)

@@ -76,14 +76,45 @@ def cli(verbose: bool) -> None:
 
 def _configure_rdflib() -> None:
     """The application (not the library) sets rdflib's globals, once a subcommand is about to run: ``kg
-    --help`` never imports rdflib, which is most of its start-up time."""
+    --help`` never imports rdflib, and neither does a command that needs none (a named query on the store),
+    for rdflib is most of their start-up time. So the globals are set now if rdflib is loaded, else right
+    after it is first imported."""
     import logging
 
-    import rdflib
-
-    rdflib.NORMALIZE_LITERALS = False
     # rdflib logs a traceback for every ill-typed literal it reads; kg validate reports those plainly instead.
     logging.getLogger("rdflib.term").setLevel(logging.CRITICAL)
+    loaded = sys.modules.get("rdflib")
+    if loaded is not None:
+        _set_rdflib_globals(loaded)
+    elif not any(isinstance(finder, _ConfigureRdflibOnImport) for finder in sys.meta_path):
+        sys.meta_path.insert(0, _ConfigureRdflibOnImport())
+
+
+def _set_rdflib_globals(rdflib: Any) -> None:
+    rdflib.NORMALIZE_LITERALS = False
+
+
+class _ConfigureRdflibOnImport:
+    """An import hook that sets rdflib's globals as soon as ``import rdflib`` has run, then removes itself."""
+
+    def find_spec(self, name: str, path: Any = None, target: Any = None) -> Any:
+        if name != "rdflib":
+            return None
+        sys.meta_path.remove(self)
+        import importlib.util
+
+        spec = importlib.util.find_spec(name)
+        loader = getattr(spec, "loader", None)
+        if loader is None:
+            return spec
+        execute = loader.exec_module
+
+        def execute_and_configure(module: Any) -> None:
+            execute(module)
+            _set_rdflib_globals(module)
+
+        loader.exec_module = execute_and_configure
+        return spec
 
 
 def main(argv: list[str] | None = None) -> Any:

@@ -463,7 +463,7 @@ def _named_inputs(source: DataSource, options: dict[str, Any]) -> list[Path]:
 
     The guard refuses Python-level reads of anything else while the command runs.
     """
-    from ..build import source_document_paths
+    from ..sources import source_document_paths
     from ..store import store_path
 
     stores = [source.store_dir] if source.store_dir else [store_path(source.dist_dir)]

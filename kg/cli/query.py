@@ -96,7 +96,9 @@ def query_command(
         raise click.UsageError("give either a QUERY (text or .rq file) or --name NAME (see kg query --list)")
     arguments = _parse_params(params)
     if name is not None:
-        text, origin = queries.named(name).text, f"query {name}"
+        origin = f"query {name}"
+        with _named_errors(origin):
+            text = queries.named_text(name) or queries.named(name).text
     else:
         if arguments:
             raise click.UsageError("--param goes with --name")
@@ -106,6 +108,8 @@ def query_command(
         with _named_errors(origin):
             queries.check(text, allow_network=source.allow_network)
     store = source.store(ontology=with_ontology)
+    # rows are only printed: a store's terms print as they are (rq11's checksums are rdflib literals)
+    native = fmt not in queries.RDF_FORMATS and name != "rq11-provenance"
     with _named_errors(origin):
         if name is not None:
             result = run_with_timeout(
@@ -113,6 +117,7 @@ def query_command(
                 store,
                 name,
                 arguments=arguments,
+                native=native,
                 timeout=source.worker_timeout,
                 what=origin,
             )
@@ -122,6 +127,7 @@ def query_command(
                 store,
                 text,
                 allow_network=source.allow_network,
+                native=native,
                 timeout=source.worker_timeout,
                 what=origin,
             )
