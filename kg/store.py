@@ -293,7 +293,8 @@ class StagedStore:
         quads: Sequence[pyoxigraph.Quad] = (),
         written: bytes | None = None,
     ) -> None:
-        """Close the store, keep the data as written beside it, and put it in place of the target.
+        """Close the store, keep the data as written beside it with the entity graph the analyses read
+        (:mod:`kg.analysis.entityfile`), and put it in place of the target.
 
         ``source`` is the published N-Triples file the store was loaded from (linked, and its size and
         modification time recorded, so readers can tell a store that no longer matches it); without one,
@@ -302,8 +303,11 @@ class StagedStore:
         import json
         import shutil
 
+        from .analysis.entityfile import write_entity_file
+
         store = self.store
         triples = len(store)
+        write_entity_file(store, self.folder, triples)
         ontology = add_ontology(store)
         store.flush()
         store.optimize()
@@ -480,6 +484,17 @@ def copy_matches(store: Path, copy: Path) -> bool:
         return recorded is None or bool(recorded == _fingerprint(copy))
     except (OSError, ValueError, AttributeError):
         return False
+
+
+def recorded_quads(store: Path) -> int | None:
+    """The number of quads the store's marker records (None when it records none)."""
+    import json
+
+    try:
+        quads = json.loads((Path(store) / _MARKER).read_text()).get("quads")
+    except (OSError, ValueError, AttributeError):
+        return None
+    return quads if isinstance(quads, int) else None
 
 
 def is_store(path: Path) -> bool:

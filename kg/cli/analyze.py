@@ -108,12 +108,18 @@ def similar_command(region: str, kinds: tuple[str, ...], top: int, fmt: str, **o
     _show(table, fmt)
 
 
-def _graph(store: Any, name: str, kinds: tuple[str, ...], min_topics: int) -> Any:
+def _graph(store: Any, name: str, kinds: tuple[str, ...], min_topics: int, folder: Path | None) -> Any:
     from ..analysis.graphs import incidence, named_graph, region_graph
 
     if name == "regions":
         return region_graph(incidence(store, _kinds(kinds)))
-    return named_graph(store, name, min_topics=min_topics)
+    return named_graph(store, name, min_topics=min_topics, store_folder=folder)
+
+
+def _folder(options: dict[str, Any]) -> Path | None:
+    """The persistent store's folder, where the entity graph is kept (kg.analysis.entityfile)."""
+    folder: Path | None = options["source"].persistent_store()
+    return folder
 
 
 _GRAPH_OPTION = click.option(
@@ -157,7 +163,7 @@ def centrality_command(
 
     store = _store(options)
     with progress("computing centralities"):
-        graph, describe = metric_graph(store, graph_name, kinds=_kinds(kinds))
+        graph, describe = metric_graph(store, graph_name, kinds=_kinds(kinds), store_folder=_folder(options))
         if sample is None:
             sample = default_sample(graph)
         result = centrality(graph, sample=sample, seed=seed, top=top, describe=describe)
@@ -211,7 +217,7 @@ def communities_command(
 
     store = _store(options)
     with progress("finding communities"):
-        graph, describe = metric_graph(store, graph_name, kinds=_kinds(kinds))
+        graph, describe = metric_graph(store, graph_name, kinds=_kinds(kinds), store_folder=_folder(options))
         chosen = default_community_method(graph) if method == "auto" else method
         found = communities(graph, seed=seed, resolution=resolution, method=chosen, describe=describe)
     rows = [(c.number, len(c.members), c.labels) for c in found]
@@ -476,7 +482,7 @@ def export_command(
     chosen = fmt or format_from_path(output)
     store = _store(options)
     with progress("building the graph"):
-        graph = _graph(store, graph_name, kinds, min_topics)
+        graph = _graph(store, graph_name, kinds, min_topics, _folder(options))
     write_output(graph_text(graph, chosen), output)
     click.echo(
         f"wrote {output}: {graph.number_of_nodes()} nodes, {graph.number_of_edges()} edges ({chosen})",
