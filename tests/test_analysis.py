@@ -439,7 +439,7 @@ def test_centrality_top_rows_equal_the_full_ranking_and_read_labels_for_them_onl
 def test_sampled_searches_fit_the_work_budget_weighing_nodes() -> None:
     """Regression (issue 10): the edge-visit budget alone gave the entity graph of the nationwide data nine
     searches of a second each; searches are also capped by their work with a node costing NODE_WORK edge
-    visits, so the entity graph gets four, while the regions graph keeps its 57 (few nodes, cheap searches)."""
+    visits: the entity graph gets four, the regions graph keeps its 57 (few nodes, cheap searches)."""
     import networkx as nx
 
     from kg.analysis.metrics import NODE_WORK, default_sample, sample_size

@@ -446,7 +446,7 @@ def test_entity_file_round_trips_and_is_refused_when_it_does_not_fit(mini, tmp_p
     """The entity graph kept beside a store (kg.analysis.entityfile) holds what SPARQL reads, and is passed
     over when it was made for another store (quad count), another definition, or is damaged."""
     from kg.analysis import entityfile
-    from kg.analysis.graphs import entity_described, entity_data
+    from kg.analysis.graphs import entity_data, entity_described
 
     (tmp_path / "kg-store.json").write_text(json.dumps({"quads": len(mini)}))
     entityfile.write_entity_file(mini, tmp_path, len(mini))
