@@ -141,7 +141,7 @@ _GRAPH_OPTION = click.option(
     default=None,
     help=(
         "Estimate betweenness from this many source nodes (default: exact when nodes × edges ≤ 3 million, "
-        "else as many sources as fit that; the output says which)."
+        "else as many sources as fit that and a work budget of about 5 s; the output says which)."
     ),
 )
 @click.option("--seed", type=int, default=0, show_default=True, help="Seed of the sampling.")
@@ -164,13 +164,15 @@ def centrality_command(
     store = _store(options)
     with progress("computing centralities"):
         graph, describe = metric_graph(store, graph_name, kinds=_kinds(kinds), store_folder=_folder(options))
-        if sample is None:
-            sample = default_sample(graph)
-        result = centrality(graph, sample=sample, seed=seed, top=top, describe=describe)
+        chosen = default_sample(graph) if sample is None else sample
+        result = centrality(graph, sample=chosen, seed=seed, top=top, describe=describe)
     columns = ("label", "kind", "degree", "betweenness", "eigenvector", "node")
+    how = result.betweenness_method
+    if sample is None and how != "exact":
+        how += " (as many as fit the default work budget: an estimate; --sample K for more)"
     notes = (
         f"graph: {graph_name} ({graph.number_of_nodes()} nodes, {graph.number_of_edges()} edges)",
-        f"betweenness: {result.betweenness_method}",
+        f"betweenness: {how}",
         f"eigenvector: {result.eigenvector_method}",
     )
     _show(Table(columns, rows_of(result.rows, columns), notes), fmt)
