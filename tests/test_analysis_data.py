@@ -215,7 +215,7 @@ def _adjacency(graph: nx.Graph) -> list[tuple[str, list[str]]]:
     return [(node, list(graph.adj[node])) for node in graph]
 
 
-def test_entity_metrics_read_the_skeleton_as_they_read_the_full_graph(bundled):
+def test_entity_metrics_read_the_skeleton_as_they_read_the_full_graph(bundled, built: Path):
     """Regression (issue 10): centrality and communities of --graph entity read a label-less simple graph
     built straight from the links and label only what they show; on the test dataset the results equal
     those on the full entity graph read as before (nx.Graph of its undirected copy), node and neighbour
@@ -238,6 +238,13 @@ def test_entity_metrics_read_the_skeleton_as_they_read_the_full_graph(bundled):
         assert communities(skeleton, seed=2, method=method, describe=describe) == communities(
             full, seed=2, method=method
         )
+    # kg build kept the same graph beside its store, with the labels and kinds the full graph carries
+    from kg.analysis.entityfile import read_entity_file
+    from kg.store import store_path
+
+    kept = read_entity_file(store_path(built))
+    assert kept is not None and (kept.nodes, kept.links) == (iris, describe.data.links)
+    assert kept.described == [(full.nodes[n]["label"], full.nodes[n]["kind"]) for n in kept.nodes]
 
 
 def test_gexf_and_json_are_well_formed(bundled, tmp_path: Path):
