@@ -473,6 +473,8 @@ def test_entity_file_round_trips_and_is_refused_when_it_does_not_fit(mini, tmp_p
         {**content, "links": [*content["links"], 0]},
         {**content, "links": [len(content["nodes"]), *content["links"][1:]]},
         {**content, "labels": content["labels"][1:]},
+        {**content, "labels": [1, *content["labels"][1:]]},
+        {**content, "links": [0.0, *content["links"][1:]]},
     ):
         path.write_text(json.dumps(damaged), encoding="utf-8")
         assert entityfile.read_entity_file(tmp_path) is None

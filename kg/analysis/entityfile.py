@@ -93,6 +93,9 @@ def read_entity_file(folder: Path) -> EntityData | None:
         labels, kinds = content["labels"], content["kinds"]
         if len(labels) != len(nodes) or len(kinds) != len(nodes) or len(flat) % 3:
             return None
+        texts = (*nodes, *labels, *kinds, *predicates)
+        if not all(type(v) is str for v in texts) or not all(type(v) is int for v in flat):
+            return None
         ends = flat[0::3] + flat[2::3]
         if ends and (min(ends) < 0 or max(ends) >= len(nodes)):
             return None
