@@ -307,7 +307,6 @@ class StagedStore:
 
         store = self.store
         triples = len(store)
-        write_entity_file(store, self.folder, triples)
         ontology = add_ontology(store)
         store.flush()
         store.optimize()
@@ -317,6 +316,9 @@ class StagedStore:
             (self.folder / WRITTEN).write_bytes(written)
         else:
             _keep_written(quads, self.folder / WRITTEN, source)
+        # the bytes when kg load has them: its guard refuses to open the staged copy, a file it was not named
+        copy = written if written is not None and source is None else self.folder / WRITTEN
+        write_entity_file(copy, self.folder, triples)
         marker: dict[str, object] = {"format": "oxigraph", "quads": triples, "ontology": ontology}
         if source is not None:
             marker["source"] = _fingerprint(source)

@@ -449,6 +449,38 @@ def test_figures_are_byte_identical_when_drawn_twice(tmp_path: Path):
         assert first.read_bytes() == second.read_bytes()
 
 
+def _ntriples_of(store, path: Path) -> Path:
+    import pyoxigraph
+
+    pyoxigraph.serialize(store, output=str(path), format=pyoxigraph.RdfFormat.N_TRIPLES)
+    return path
+
+
+def test_entity_graph_from_ntriples_equals_what_sparql_reads(mini, tmp_path: Path):
+    """Regression (issue 10): the entity graph a store keeps is read from its N-Triples copy while the store
+    is made (seconds, not the twenty of SPARQL at 1M triples); on edge cases (blank nodes, literals, excluded
+    predicates, vocabulary terms, a self-link, an IRI as label, languages) it is what SPARQL reads."""
+    from kg.analysis.entityfile import entity_from_ntriples
+    from kg.analysis.graphs import entity_described
+    from kg.store import from_graph
+
+    path = tmp_path / "edges.ttl"
+    path.write_text(
+        EDGE_CASES
+        + """
+c:x rdfs:label "甲"@zh-Hans , "a"@en , "b" . c:y <http://purl.org/dc/terms/title> c:z .
+c:y a fz:Case , fz:Actor , <http://example.org/Other> .
+""",
+        encoding="utf-8",
+    )
+    store = from_graph(read_rdf_files([path]))
+    for source in (store, mini):
+        expected = entity_described(source)
+        with _ntriples_of(source, tmp_path / "data.nt").open("rb") as lines:
+            assert entity_from_ntriples(lines) == expected
+    assert expected.described is not None and len(expected.links) > 10
+
+
 def test_entity_file_round_trips_and_is_refused_when_it_does_not_fit(mini, tmp_path: Path):
     """The entity graph kept beside a store (kg.analysis.entityfile) holds what SPARQL reads, and is passed
     over when it was made for another store (quad count), another definition, or is damaged."""
@@ -456,7 +488,7 @@ def test_entity_file_round_trips_and_is_refused_when_it_does_not_fit(mini, tmp_p
     from kg.analysis.graphs import entity_data, entity_described
 
     (tmp_path / "kg-store.json").write_text(json.dumps({"quads": len(mini)}))
-    entityfile.write_entity_file(mini, tmp_path, len(mini))
+    entityfile.write_entity_file(_ntriples_of(mini, tmp_path / "mini.nt"), tmp_path, len(mini))
     expected = entity_described(mini)
     assert expected.described is not None and len(expected.links) > 10
     assert entityfile.read_entity_file(tmp_path) == expected
