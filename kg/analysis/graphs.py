@@ -290,7 +290,8 @@ def entity_graph(
         described = {node: (label_of(node, names), kinds.get(node, "")) for node in nodes}
     graph: nx.MultiDiGraph[str] = nx.MultiDiGraph()
     graph.add_nodes_from((node, {"label": described[node][0], "kind": described[node][1]}) for node in nodes)
-    graph.add_edges_from((nodes[s], nodes[o], p, {"predicate": compact(p)}) for s, p, o in data.links)
+    keyed: Iterable[Any] = ((nodes[s], nodes[o], p, {"predicate": compact(p)}) for s, p, o in data.links)
+    graph.add_edges_from(keyed)  # (u, v, key, attributes): a MultiDiGraph takes keys, its stubs do not say so
     return graph
 
 
