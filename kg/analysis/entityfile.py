@@ -2,10 +2,11 @@
 
 Reading the entity graph through SPARQL costs about 5 s at the nationwide size (Oxigraph decodes 314,000 × 3
 IRIs, then every label and type of 110,000 nodes), more than all the rest of ``kg analyze centrality --graph
-entity``. So ``kg build`` and ``kg load`` run those queries once, while the store is made, and keep the answer
-in the store's folder; the analyses read it in a fraction of a second. The file records the quad count of the
-store and a digest of the queries that made it: when either differs (a store made by another version of kg,
-another definition of the graph), or the file is missing or unreadable, the analyses run the queries again.
+entity``. So ``kg build`` and ``kg load`` read the graph once, while the store is made, from the N-Triples
+copy the store keeps (:func:`entity_from_ntriples`, equal to what the queries answer), and keep it in the
+store's folder; the analyses read it in a fraction of a second. The file records the quad count of the store
+and a digest of the queries that define the graph: when either differs (a store made by another version of
+kg, another definition of the graph), or the file is missing or unreadable, the analyses run the queries.
 The folder is replaced whole when a store is made again, so the file never outlives its data.
 """
 
