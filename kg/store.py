@@ -316,8 +316,14 @@ class StagedStore:
             (self.folder / WRITTEN).write_bytes(written)
         else:
             _keep_written(quads, self.folder / WRITTEN, source)
-        # the bytes when kg load has them: its guard refuses to open the staged copy, a file it was not named
-        copy = written if written is not None and source is None else self.folder / WRITTEN
+        # Read what the copy was made from: a read command's guard refuses files in the staged folder (a read
+        # command builds a missing dataset; kg load has the bytes).
+        if written is not None and source is None:
+            copy: Path | bytes = written
+        elif source is not None and source.suffix == ".nt":
+            copy = source
+        else:
+            copy = self.folder / WRITTEN
         write_entity_file(copy, self.folder, triples)
         marker: dict[str, object] = {"format": "oxigraph", "quads": triples, "ontology": ontology}
         if source is not None:
