@@ -297,7 +297,8 @@ class StagedStore:
         quads: Sequence[pyoxigraph.Quad] = (),
         written: bytes | None = None,
     ) -> None:
-        """Close the store, keep the data as written beside it, and put it in place of the target.
+        """Close the store, keep the data as written beside it with the entity graph the analyses read
+        (:mod:`kg.analysis.entityfile`), and put it in place of the target.
 
         ``source`` is the published N-Triples file the store was loaded from (linked, and its size and
         modification time recorded, so readers can tell a store that no longer matches it); without one,
@@ -305,6 +306,8 @@ class StagedStore:
         """
         import json
         import shutil
+
+        from .analysis.entityfile import write_entity_file
 
         store = self.store
         triples = len(store)
@@ -317,6 +320,15 @@ class StagedStore:
             (self.folder / WRITTEN).write_bytes(written)
         else:
             _keep_written(quads, self.folder / WRITTEN, source)
+        # Read what the copy was made from: a read command's guard refuses files in the staged folder (a read
+        # command builds a missing dataset; kg load has the bytes).
+        if written is not None and source is None:
+            copy: Path | bytes = written
+        elif source is not None and source.suffix == ".nt":
+            copy = source
+        else:
+            copy = self.folder / WRITTEN
+        write_entity_file(copy, self.folder, triples)
         marker: dict[str, object] = {"format": "oxigraph", "quads": triples, "ontology": ontology}
         if source is not None:
             marker["source"] = _fingerprint(source)
@@ -484,6 +496,17 @@ def copy_matches(store: Path, copy: Path) -> bool:
         return recorded is None or bool(recorded == _fingerprint(copy))
     except (OSError, ValueError, AttributeError):
         return False
+
+
+def recorded_quads(store: Path) -> int | None:
+    """The number of quads the store's marker records (None when it records none)."""
+    import json
+
+    try:
+        quads = json.loads((Path(store) / _MARKER).read_text()).get("quads")
+    except (OSError, ValueError, AttributeError):
+        return None
+    return quads if isinstance(quads, int) else None
 
 
 def is_store(path: Path) -> bool:

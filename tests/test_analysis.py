@@ -421,10 +421,10 @@ def test_centrality_top_rows_equal_the_full_ranking_and_read_labels_for_them_onl
         graph.nodes[node].update(label=names[node], kind="k")
     asked: list[list[str]] = []
 
-    def describe(nodes: list[str], with_kinds: bool) -> dict[str, tuple[str, str]]:
+    def describe(nodes: list[str], with_kinds: bool) -> dict[str, tuple[str, str, str]]:
         assert with_kinds
         asked.append(sorted(nodes))
-        return {n: (names[n], "k") for n in nodes}
+        return {n: (n, names[n], "k") for n in nodes}
 
     bare = nx.Graph(graph.edges)
     full = centrality(graph)
@@ -434,3 +434,23 @@ def test_centrality_top_rows_equal_the_full_ranking_and_read_labels_for_them_onl
     tied = centrality(bare, top=4, describe=describe)  # the 4th place: a tie of the leaves 1..5 and 8
     assert tied.rows == full.rows[:4]
     assert asked[1] == ["0", "1", "2", "3", "4", "5", "6", "7", "8"]
+
+
+def test_sampled_searches_fit_the_work_budget_weighing_nodes() -> None:
+    """Regression (issue 10): the edge-visit budget alone gave the entity graph of the nationwide data nine
+    searches of a second each; searches are also capped by their work with a node costing NODE_WORK edge
+    visits: the entity graph gets four, the regions graph keeps its 57 (few nodes, cheap searches)."""
+    import networkx as nx
+
+    from kg.analysis.metrics import NODE_WORK, default_sample, sample_size
+
+    assert sample_size(109_356, 314_322) == 4  # the entity graph of the bundled data
+    assert sample_size(482, 52_186) == 57  # the regions graph of the bundled data, as before issue 10
+    assert sample_size(1_188, 377_015) == 7  # the regions graph at 1M triples
+    assert sample_size(10, 9, budget=90) is None  # exact: nodes × edges within the edge-visit budget
+    path = nx.path_graph(10)  # one search: 10 nodes, 9 edges = 10 × NODE_WORK + 9 units of work
+    search = 10 * NODE_WORK + 9
+    assert default_sample(path, budget=89, work=10**9) == 9  # the edge visits bind
+    assert default_sample(path, budget=89, work=3 * search) == 3  # the work binds
+    assert default_sample(path, budget=89, work=3 * search - 1) == 2
+    assert default_sample(path, budget=89, work=1) == 1  # at least one search

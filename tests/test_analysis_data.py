@@ -215,7 +215,7 @@ def _adjacency(graph: nx.Graph) -> list[tuple[str, list[str]]]:
     return [(node, list(graph.adj[node])) for node in graph]
 
 
-def test_entity_metrics_read_the_skeleton_as_they_read_the_full_graph(bundled):
+def test_entity_metrics_read_the_skeleton_as_they_read_the_full_graph(bundled, built: Path):
     """Regression (issue 10): centrality and communities of --graph entity read a label-less simple graph
     built straight from the links and label only what they show; on the test dataset the results equal
     those on the full entity graph read as before (nx.Graph of its undirected copy), node and neighbour
@@ -227,7 +227,8 @@ def test_entity_metrics_read_the_skeleton_as_they_read_the_full_graph(bundled):
     before = nx.Graph(full.to_undirected())
     skeleton, describe = metric_graph(bundled, "entity")
     assert describe is not None and skeleton.number_of_edges() > 1000
-    assert _adjacency(skeleton) == _adjacency(before)
+    iris = describe.data.nodes
+    assert _adjacency(nx.relabel_nodes(skeleton, dict(enumerate(iris)))) == _adjacency(before)
     # The same graph gives the same power iteration; left out here, where it would take most of the time.
     expected = centrality(full, sample=20, seed=5, eigenvector_budget=0)
     got = centrality(skeleton, sample=20, seed=5, top=25, describe=describe, eigenvector_budget=0)
@@ -237,6 +238,13 @@ def test_entity_metrics_read_the_skeleton_as_they_read_the_full_graph(bundled):
         assert communities(skeleton, seed=2, method=method, describe=describe) == communities(
             full, seed=2, method=method
         )
+    # kg build kept the same graph beside its store, with the labels and kinds the full graph carries
+    from kg.analysis.entityfile import read_entity_file
+    from kg.store import store_path
+
+    kept = read_entity_file(store_path(built))
+    assert kept is not None and (kept.nodes, kept.links) == (iris, describe.data.links)
+    assert kept.described == [(full.nodes[n]["label"], full.nodes[n]["kind"]) for n in kept.nodes]
 
 
 def test_gexf_and_json_are_well_formed(bundled, tmp_path: Path):
@@ -439,3 +447,101 @@ def test_figures_are_byte_identical_when_drawn_twice(tmp_path: Path):
     for first, second in zip(*drawn, strict=True):
         assert first.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
         assert first.read_bytes() == second.read_bytes()
+
+
+def _ntriples_of(store, path: Path) -> Path:
+    import pyoxigraph
+
+    pyoxigraph.serialize(store, output=str(path), format=pyoxigraph.RdfFormat.N_TRIPLES)
+    return path
+
+
+def test_entity_graph_from_ntriples_equals_what_sparql_reads(mini, tmp_path: Path):
+    """Regression (issue 10): the entity graph a store keeps is read from its N-Triples copy while the store
+    is made (seconds, not the twenty of SPARQL at 1M triples); on edge cases (blank nodes, literals, excluded
+    predicates, vocabulary terms, a self-link, an IRI as label, languages) it is what SPARQL reads."""
+    from kg.analysis.entityfile import entity_from_ntriples
+    from kg.analysis.graphs import entity_described
+    from kg.store import from_graph
+
+    path = tmp_path / "edges.ttl"
+    path.write_text(
+        EDGE_CASES
+        + """
+c:x rdfs:label "甲"@zh-Hans , "a"@en , "b" . c:y <http://purl.org/dc/terms/title> c:z .
+c:y a fz:Case , fz:Actor , <http://example.org/Other> .
+""",
+        encoding="utf-8",
+    )
+    store = from_graph(read_rdf_files([path]))
+    for source in (store, mini):
+        expected = entity_described(source)
+        with _ntriples_of(source, tmp_path / "data.nt").open("rb") as lines:
+            assert entity_from_ntriples(lines) == expected
+    assert expected.described is not None and len(expected.links) > 10
+
+
+def test_entity_file_round_trips_and_is_refused_when_it_does_not_fit(mini, tmp_path: Path):
+    """The entity graph kept beside a store (kg.analysis.entityfile) holds what SPARQL reads, and is passed
+    over when it was made for another store (quad count), another definition, or is damaged."""
+    from kg.analysis import entityfile
+    from kg.analysis.graphs import entity_data, entity_described
+
+    (tmp_path / "kg-store.json").write_text(json.dumps({"quads": len(mini)}))
+    entityfile.write_entity_file(_ntriples_of(mini, tmp_path / "mini.nt"), tmp_path, len(mini))
+    expected = entity_described(mini)
+    assert expected.described is not None and len(expected.links) > 10
+    assert entityfile.read_entity_file(tmp_path) == expected
+    assert entity_data(mini, tmp_path) == expected
+    assert entity_data(mini).described is None  # without a folder: read through SPARQL, labels on demand
+    assert entity_data(mini).links == expected.links
+    path = tmp_path / entityfile.ENTITY_FILE
+    content = json.loads(path.read_text(encoding="utf-8"))
+    (tmp_path / "kg-store.json").write_text(json.dumps({"quads": len(mini) + 1}))
+    assert entityfile.read_entity_file(tmp_path) is None  # another store
+    (tmp_path / "kg-store.json").write_text(json.dumps({"quads": len(mini)}))
+    for damaged in (
+        {**content, "definition": "0" * 64},
+        {**content, "links": [*content["links"], 0]},
+        {**content, "links": [len(content["nodes"]), *content["links"][1:]]},
+        {**content, "labels": content["labels"][1:]},
+        {**content, "labels": [1, *content["labels"][1:]]},
+        {**content, "links": [0.0, *content["links"][1:]]},
+    ):
+        path.write_text(json.dumps(damaged), encoding="utf-8")
+        assert entityfile.read_entity_file(tmp_path) is None
+        assert entity_data(mini, tmp_path) == entityfile.EntityData(expected.nodes, expected.links)
+    path.write_text("{", encoding="utf-8")
+    assert entityfile.read_entity_file(tmp_path) is None
+
+
+def test_cli_entity_graph_reads_the_kept_file_of_a_store_with_the_answers_of_sparql(
+    fixture_file: Path, tmp_path: Path
+):
+    """Regression (issue 10): kg load keeps the entity graph beside the store; centrality, communities and
+    export of --graph entity give the same output from it as from SPARQL (--data), and read it: a store
+    whose file was edited shows the edit."""
+    from kg.analysis.entityfile import ENTITY_FILE
+
+    store = tmp_path / "store"
+    assert kg("load", str(fixture_file), "--store", str(store))[0] == 0
+    assert (store / ENTITY_FILE).is_file()
+    for command in (
+        ("centrality", "--graph", "entity", "--format", "json"),
+        ("communities", "--graph", "entity", "--format", "json"),
+        ("communities", "--graph", "entity", "--method", "label-propagation", "--format", "csv"),
+    ):
+        from_store = kg("analyze", *command, "--store", str(store))
+        from_files = kg("analyze", *command, "--data", str(fixture_file))
+        assert from_store == from_files and from_store[0] == 0, command
+    outputs = []
+    for option in (("--store", str(store)), ("--data", str(fixture_file))):
+        out = tmp_path / f"entity{len(outputs)}.graphml"
+        assert kg("analyze", "export", "--graph", "entity", "-o", str(out), *option)[0] == 0
+        outputs.append(out.read_text(encoding="utf-8"))
+    assert outputs[0] == outputs[1]
+    content = json.loads((store / ENTITY_FILE).read_text(encoding="utf-8"))
+    content["labels"] = [f"kept {label}" for label in content["labels"]]
+    (store / ENTITY_FILE).write_text(json.dumps(content, ensure_ascii=False), encoding="utf-8")
+    code, output = kg("analyze", "centrality", "--graph", "entity", "--store", str(store), "--format", "json")
+    assert code == 0 and all(row["label"].startswith("kept ") for row in json.loads(output)["rows"])

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import functools
 import io
 import json
 import unicodedata
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -46,12 +48,18 @@ def _cell(value: Any, *, rounded: bool = True) -> str:
 
 
 def width(text: str) -> int:
-    """Columns a text takes in a terminal: wide (CJK) characters count two."""
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+    """Columns a text takes in a terminal: wide (CJK) characters count two.
+
+    Each distinct character is looked up once (a community of the entity graph lists 100,000 labels in one
+    cell)."""
+    if text.isascii():
+        return len(text)
+    return len(text) + sum(count for ch, count in Counter(text).items() if _wide(ch))
 
 
-def _pad(text: str, size: int) -> str:
-    return text + " " * (size - width(text))
+@functools.lru_cache(maxsize=65536)
+def _wide(ch: str) -> bool:
+    return unicodedata.east_asian_width(ch) in "WF"
 
 
 def render(table: Table, fmt: str) -> str:
@@ -69,9 +77,14 @@ def render(table: Table, fmt: str) -> str:
     if fmt != "text":
         raise InputError(f"unknown table format {fmt!r}; choose from {', '.join(FORMATS)}")
     cells = [list(table.columns), *[[_cell(v) for v in row] for row in table.rows]]
-    sizes = [max(width(row[i]) for row in cells) for i in range(len(table.columns))]
-    lines = ["  ".join(_pad(c, s) for c, s in zip(row, sizes, strict=True)).rstrip() for row in cells]
-    lines.insert(1, "  ".join("-" * s for s in sizes))
+    # The last column is not padded: its cells can be long (a community's members), the padding stripped.
+    widths = [[width(c) for c in row] for row in cells]
+    sizes = [max(row[i] for row in widths) for i in range(len(table.columns) - 1)] + [0]
+    lines = [
+        "  ".join(c + " " * (s - w) for c, w, s in zip(row, row_widths, sizes, strict=True)).rstrip()
+        for row, row_widths in zip(cells, widths, strict=True)
+    ]
+    lines.insert(1, "  ".join("-" * s for s in [*sizes[:-1], max(row[-1] for row in widths)]))
     if not table.rows:
         lines.append("(no rows)")
     lines.extend(f"note: {note}" for note in table.notes)

@@ -108,12 +108,18 @@ def similar_command(region: str, kinds: tuple[str, ...], top: int, fmt: str, **o
     _show(table, fmt)
 
 
-def _graph(store: Any, name: str, kinds: tuple[str, ...], min_topics: int) -> Any:
+def _graph(store: Any, name: str, kinds: tuple[str, ...], min_topics: int, folder: Path | None) -> Any:
     from ..analysis.graphs import incidence, named_graph, region_graph
 
     if name == "regions":
         return region_graph(incidence(store, _kinds(kinds)))
-    return named_graph(store, name, min_topics=min_topics)
+    return named_graph(store, name, min_topics=min_topics, store_folder=folder)
+
+
+def _folder(options: dict[str, Any]) -> Path | None:
+    """The persistent store's folder, where the entity graph is kept (kg.analysis.entityfile)."""
+    folder: Path | None = options["source"].persistent_store()
+    return folder
 
 
 _GRAPH_OPTION = click.option(
@@ -135,7 +141,7 @@ _GRAPH_OPTION = click.option(
     default=None,
     help=(
         "Estimate betweenness from this many source nodes (default: exact when nodes × edges ≤ 3 million, "
-        "else as many sources as fit that; the output says which)."
+        "else as many sources as fit that and a work budget of about 5 s; the output says which)."
     ),
 )
 @click.option("--seed", type=int, default=0, show_default=True, help="Seed of the sampling.")
@@ -157,14 +163,16 @@ def centrality_command(
 
     store = _store(options)
     with progress("computing centralities"):
-        graph, describe = metric_graph(store, graph_name, kinds=_kinds(kinds))
-        if sample is None:
-            sample = default_sample(graph)
-        result = centrality(graph, sample=sample, seed=seed, top=top, describe=describe)
+        graph, describe = metric_graph(store, graph_name, kinds=_kinds(kinds), store_folder=_folder(options))
+        chosen = default_sample(graph) if sample is None else sample
+        result = centrality(graph, sample=chosen, seed=seed, top=top, describe=describe)
     columns = ("label", "kind", "degree", "betweenness", "eigenvector", "node")
+    how = result.betweenness_method
+    if sample is None and how != "exact":
+        how += " (as many as fit the default work budget: an estimate; --sample K for more)"
     notes = (
         f"graph: {graph_name} ({graph.number_of_nodes()} nodes, {graph.number_of_edges()} edges)",
-        f"betweenness: {result.betweenness_method}",
+        f"betweenness: {how}",
         f"eigenvector: {result.eigenvector_method}",
     )
     _show(Table(columns, rows_of(result.rows, columns), notes), fmt)
@@ -211,7 +219,7 @@ def communities_command(
 
     store = _store(options)
     with progress("finding communities"):
-        graph, describe = metric_graph(store, graph_name, kinds=_kinds(kinds))
+        graph, describe = metric_graph(store, graph_name, kinds=_kinds(kinds), store_folder=_folder(options))
         chosen = default_community_method(graph) if method == "auto" else method
         found = communities(graph, seed=seed, resolution=resolution, method=chosen, describe=describe)
     rows = [(c.number, len(c.members), c.labels) for c in found]
@@ -476,7 +484,7 @@ def export_command(
     chosen = fmt or format_from_path(output)
     store = _store(options)
     with progress("building the graph"):
-        graph = _graph(store, graph_name, kinds, min_topics)
+        graph = _graph(store, graph_name, kinds, min_topics, _folder(options))
     write_output(graph_text(graph, chosen), output)
     click.echo(
         f"wrote {output}: {graph.number_of_nodes()} nodes, {graph.number_of_edges()} edges ({chosen})",

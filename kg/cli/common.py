@@ -283,6 +283,10 @@ class DataSource:
         )
 
 
+    def persistent_store(self) -> Path | None:
+        """The folder of the persistent store :meth:`store` opens; None for an endpoint or files."""
+        return None if self.endpoint_url else self._persistent()
+
     def _persistent(self) -> Path | None:
         """The persistent store to read: the one given, else the built dataset's when it matches
         ``dataset.nt`` (the dataset is built first if missing); None when files are given or it does not
