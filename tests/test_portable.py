@@ -23,10 +23,11 @@ from pathlib import Path
 import pyoxigraph
 import pytest
 import rdflib
-from rdflib import Literal, URIRef
+from rdflib import Graph, Literal, URIRef
 
 from kg import query as q
 from kg.loading import read_rdf
+from kg.terms import DEFAULT_BASE
 
 NAMES = [query.name for query in q.list_named()]
 XSD = "http://www.w3.org/2001/XMLSchema#"
@@ -177,6 +178,20 @@ def test_bag_comparison_counts_duplicates() -> None:
     )
 
 
+def test_an_argument_written_into_values_cannot_leave_its_term() -> None:
+    """Only pyoxigraph's N-Triples form of a valid IRI reaches the query text; anything else is bound."""
+    query = q.named("rq03-case-measures")
+    (variable,) = query.parameters
+    for hostile in ("x> } SERVICE <http://example.org/", "a b", 'x"y', "x\\u003e"):
+        text, bound = q._values_lines(query.text, {variable}, {variable: URIRef(DEFAULT_BASE + hostile)})
+        assert f"VALUES ?{variable}" not in text and variable in bound
+        assert "SERVICE" not in text and "example.org" not in text
+    text, bound = q._values_lines(query.text, {variable}, {variable: URIRef(DEFAULT_BASE + "case/x")})
+    assert f"VALUES ?{variable} {{ <{DEFAULT_BASE}case/x> }}\n" in text and not bound
+    with pytest.raises(q.InputError, match="not a valid IRI"):
+        q.run_named(Graph(), "rq03-case-measures", arguments={variable: "x> } SERVICE <http://e"})
+
+
 @pytest.mark.parametrize("name", [query.name for query in q.list_named() if query.parameters])
 def test_parameter_defaults_are_written_in_the_query(name: str) -> None:
     """A pasted .rq file answers for its default: the default sits in a VALUES block that -p replaces."""
@@ -184,7 +199,14 @@ def test_parameter_defaults_are_written_in_the_query(name: str) -> None:
     for variable, default in query.parameters.items():
         assert f"VALUES ?{variable} {{ {default.n3()} }}" in query.text
         text, bound = q.query_with_arguments(query, query.parameters, [variable])
-        assert f"VALUES ?{variable}" not in text and variable in bound
+        if isinstance(default, URIRef):
+            assert f"VALUES ?{variable} {{ <{default}> }}" in text and variable not in bound
+        else:
+            assert f"VALUES ?{variable}" not in text and variable in bound
+        text, bound = q.query_with_arguments(
+            query, {k: v for k, v in query.parameters.items() if k != variable}, [variable]
+        )
+        assert f"VALUES ?{variable}" not in text and variable not in bound
         text, bound = q.query_with_arguments(query, query.parameters, [])
         assert text == query.text and variable not in bound
 
