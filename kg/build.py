@@ -285,6 +285,7 @@ def build(
     started = time.perf_counter()
     text = dataset_text(written_layers(cases_dir=cases_dir, base=base), base)
     with stores.staged_store(stores.store_path(out_dir)) as staged:
+        staged.start_entity_graph(text.ntriples)
         files = dataset_files(
             text,
             read_release(data_dir() / "version.json"),

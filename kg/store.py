@@ -276,6 +276,7 @@ class StagedStore:
         self.target = target
         self._store: pyoxigraph.Store | None = None
         self.committed = False
+        self._entity_child: tuple[int, int] | None = None
 
     @property
     def store(self) -> pyoxigraph.Store:
@@ -289,6 +290,42 @@ class StagedStore:
     def load(self, ntriples: bytes) -> pyoxigraph.Store:
         """Bulk-load N-Triples that kg wrote; the store."""
         return _bulk_load_written(self.store, ntriples)
+
+    def start_entity_graph(self, ntriples: bytes) -> None:
+        """Start writing the entity graph of ``ntriples`` (the N-Triples this store will hold) in a forked
+        child, so it runs on the second core while the build serialises; :meth:`commit` waits for it.
+
+        Called before the store is opened, so no engine thread is forked. The child counts one triple a line;
+        :meth:`commit` writes the file itself when the child failed or the store holds another number of
+        triples (Oxigraph merged two literals), so what it keeps always fits its store.
+        """
+        import os
+
+        from .analysis.entityfile import write_entity_file
+
+        if self._store is not None or not hasattr(os, "fork"):
+            return
+        triples = ntriples.count(b"\n")
+        pid = os.fork()
+        if pid == 0:
+            code = 1
+            try:
+                write_entity_file(ntriples, self.folder, triples)
+                code = 0
+            finally:
+                os._exit(code)
+        self._entity_child = (pid, triples)
+
+    def _wait_for_entity_graph(self, triples: int | None) -> bool:
+        """Wait for the child of :meth:`start_entity_graph`; whether it wrote the file for ``triples``."""
+        import os
+
+        if self._entity_child is None:
+            return False
+        pid, counted = self._entity_child
+        self._entity_child = None
+        _, status = os.waitpid(pid, 0)
+        return os.waitstatus_to_exitcode(status) == 0 and counted == triples
 
     def commit(
         self,
@@ -328,7 +365,8 @@ class StagedStore:
             copy = source
         else:
             copy = self.folder / WRITTEN
-        write_entity_file(copy, self.folder, triples)
+        if not self._wait_for_entity_graph(triples):
+            write_entity_file(copy, self.folder, triples)
         marker: dict[str, object] = {"format": "oxigraph", "quads": triples, "ontology": ontology}
         if source is not None:
             marker["source"] = _fingerprint(source)
@@ -367,6 +405,7 @@ def staged_store(target: Path) -> Iterator[StagedStore]:
         yield staged
     finally:
         staged._store = None
+        staged._wait_for_entity_graph(None)
         if not staged.committed:
             shutil.rmtree(folder, ignore_errors=True)
 

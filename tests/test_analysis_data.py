@@ -168,13 +168,19 @@ def test_entity_links_equal_the_query_before_issue_10(mini, tmp_path: Path):
     graph = read_rdf_files([path])
     store = from_graph(graph)
     before = sorted((str(r["s"]), str(r["p"]), str(r["o"])) for r in select(store, _ENTITY_EDGES_BEFORE))
-    assert entity_links(store) == entity_links(graph) == before == [
-        (f"{ID}case/x", "https://w3id.org/fazhi/ontology#relatedTo", f"{ID}case/x"),
-        (f"{ID}case/x", "https://w3id.org/fazhi/ontology#relatedTo", f"{ID}case/y"),
-        (f"{ID}case/y", "https://w3id.org/fazhi/ontology#relatedTo", f"{ID}case/x"),
-    ]
+    assert (
+        entity_links(store)
+        == entity_links(graph)
+        == before
+        == [
+            (f"{ID}case/x", "https://w3id.org/fazhi/ontology#relatedTo", f"{ID}case/x"),
+            (f"{ID}case/x", "https://w3id.org/fazhi/ontology#relatedTo", f"{ID}case/y"),
+            (f"{ID}case/y", "https://w3id.org/fazhi/ontology#relatedTo", f"{ID}case/x"),
+        ]
+    )
     before = sorted((str(r["s"]), str(r["p"]), str(r["o"])) for r in select(mini, _ENTITY_EDGES_BEFORE))
     assert entity_links(mini) == before and len(before) > 10
+
 
 # --- the bundled dataset ----------------------------------------------------------------------
 
@@ -545,3 +551,34 @@ def test_cli_entity_graph_reads_the_kept_file_of_a_store_with_the_answers_of_spa
     (store / ENTITY_FILE).write_text(json.dumps(content, ensure_ascii=False), encoding="utf-8")
     code, output = kg("analyze", "centrality", "--graph", "entity", "--store", str(store), "--format", "json")
     assert code == 0 and all(row["label"].startswith("kept ") for row in json.loads(output)["rows"])
+
+
+def test_a_build_keeps_the_entity_graph_its_forked_child_wrote(mini, tmp_path: Path, monkeypatch):
+    """kg build writes the entity graph in a child beside its serialisers (StagedStore.start_entity_graph);
+    commit keeps what the child wrote, and writes it itself when the store holds another number of triples
+    than the text has lines (Oxigraph merged two literals)."""
+    from kg.analysis import entityfile
+    from kg.analysis.graphs import entity_described
+    from kg.store import staged_store
+
+    text = _ntriples_of(mini, tmp_path / "mini.nt").read_bytes()
+    written: list[Path] = []
+    with staged_store(tmp_path / "child.store") as staged:
+        staged.start_entity_graph(text)
+        monkeypatch.setattr(entityfile, "write_entity_file", lambda *args: written.append(args[1]))
+        staged.load(text)
+        staged.commit(written=text)
+    assert written == []  # the parent did not write it: the child did
+    assert entityfile.read_entity_file(tmp_path / "child.store") == entity_described(mini)
+
+    integer = b"<http://www.w3.org/2001/XMLSchema#integer>"
+    line = b'<https://example.org/a> <https://example.org/p> "%s"^^%s .\n'
+    same = [line % (number, integer) for number in (b"01", b"1")]
+    merged = text + b"".join(same)
+    monkeypatch.undo()
+    with staged_store(tmp_path / "merged.store") as staged:
+        staged.start_entity_graph(merged)
+        monkeypatch.setattr(entityfile, "write_entity_file", lambda *args: written.append(args[1]))
+        staged.load(merged)
+        staged.commit(written=merged)
+    assert len(written) == 1  # two lines, one triple: the child's count does not fit, commit wrote it
