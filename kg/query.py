@@ -808,22 +808,25 @@ def _values_lines(text: str, given: set[str], bindings: dict[str, Any]) -> tuple
     """
     import pyoxigraph
 
-    remaining = dict(bindings)
+    tokens: dict[str, str] = {}
+    for variable in given & {match.group(1) for match in _VALUES_LINE.finditer(text)}:
+        iri = _iri_value(bindings.get(variable))
+        try:
+            token = str(pyoxigraph.NamedNode(iri)) if iri is not None else ""
+        except ValueError:
+            token = ""
+        if _IRI_TERM.fullmatch(token):
+            tokens[variable] = token
+    remaining = {name: term for name, term in bindings.items() if name not in tokens}
 
     def line(match: re.Match[str]) -> str:
         variable = match.group(1)
         if variable not in given:
             return match.group(0)
-        iri = _iri_value(remaining.get(variable))
-        try:
-            token = str(pyoxigraph.NamedNode(iri)) if iri is not None else ""
-        except ValueError:
-            token = ""
-        if not _IRI_TERM.fullmatch(token):
+        if variable not in tokens:
             return ""
-        del remaining[variable]
         indent = re.match(r"[ \t]*", match.group(0))
-        return f"{indent.group(0) if indent else ''}VALUES ?{variable} {{ {token} }}\n"
+        return f"{indent.group(0) if indent else ''}VALUES ?{variable} {{ {tokens[variable]} }}\n"
 
     return _VALUES_LINE.sub(line, text), remaining
 

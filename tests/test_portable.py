@@ -188,6 +188,12 @@ def test_an_argument_written_into_values_cannot_leave_its_term() -> None:
         assert "SERVICE" not in text and "example.org" not in text
     text, bound = q._values_lines(query.text, {variable}, {variable: URIRef(DEFAULT_BASE + "case/x")})
     assert f"VALUES ?{variable} {{ <{DEFAULT_BASE}case/x> }}\n" in text and not bound
+    twice = q.named("rq06-region-similarity").text
+    region = URIRef(DEFAULT_BASE + "jurisdiction/110108")
+    text, bound = q._values_lines(twice, {"region"}, {"region": region})
+    assert text.count(f"VALUES ?region {{ <{region}> }}") == twice.count("VALUES ?region") == 2 and not bound
+    text, bound = q._values_lines("SELECT ?x WHERE { ?x ?p ?o }", {"x"}, {"x": region})
+    assert bound == {"x": region}  # no VALUES line to write it in: bound through the API
     with pytest.raises(q.InputError, match="not a valid IRI"):
         q.run_named(Graph(), "rq03-case-measures", arguments={variable: "x> } SERVICE <http://e"})
 
