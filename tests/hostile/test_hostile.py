@@ -200,10 +200,13 @@ def _limits() -> None:
     resource.setrlimit(resource.RLIMIT_CPU, (TIME_LIMIT, TIME_LIMIT))
 
 
-def _run(entry: Entry, scratch: Path, listener: Listener) -> Outcome:
+def _run(entry: Entry, scratch: Path, listener: Listener, inherited: dict[str, str]) -> Outcome:
+    """Run one entry in its own project copy; ``inherited`` is the environment, read once in the main thread
+    (pytest sets and removes PYTEST_CURRENT_TEST there while these threads run, so reading os.environ here
+    raced: KeyError during iteration)."""
     project, arguments, out = _prepare(entry, scratch, listener)
     before = _snapshot(project)
-    environment = {key: value for key, value in os.environ.items() if "proxy" not in key.lower()}
+    environment = {key: value for key, value in inherited.items() if "proxy" not in key.lower()}
     environment["PYTHONDONTWRITEBYTECODE"] = "1"
     try:
         done = subprocess.run(
@@ -250,7 +253,10 @@ def outcomes(tmp_path_factory: pytest.TempPathFactory) -> Any:
     scratch = tmp_path_factory.mktemp("hostile")
     workers = max(2, (os.cpu_count() or 2) * 2)
     with ThreadPoolExecutor(max_workers=workers) as pool:
-        futures: dict[str, Future[Outcome]] = {e.id: pool.submit(_run, e, scratch, record) for e in ENTRIES}
+        inherited = dict(os.environ)
+        futures: dict[str, Future[Outcome]] = {
+            e.id: pool.submit(_run, e, scratch, record, inherited) for e in ENTRIES
+        }
         yield futures, record
     server.shutdown()
     server.server_close()
