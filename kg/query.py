@@ -810,9 +810,10 @@ def _values_lines(text: str, given: set[str], bindings: dict[str, Any]) -> tuple
 
     tokens: dict[str, str] = {}
     for variable in given & {match.group(1) for match in _VALUES_LINE.finditer(text)}:
-        iri = _iri_value(bindings.get(variable))
+        term = bindings.get(variable)
+        kind, iri, _, _ = term_parts(term) if term is not None else ("", "", "", "")
         try:
-            token = str(pyoxigraph.NamedNode(iri)) if iri is not None else ""
+            token = str(pyoxigraph.NamedNode(iri)) if kind == "uri" else ""
         except ValueError:
             token = ""
         if _IRI_TERM.fullmatch(token):
@@ -825,24 +826,10 @@ def _values_lines(text: str, given: set[str], bindings: dict[str, Any]) -> tuple
             return match.group(0)
         if variable not in tokens:
             return ""
-        indent = re.match(r"[ \t]*", match.group(0))
-        return f"{indent.group(0) if indent else ''}VALUES ?{variable} {{ {tokens[variable]} }}\n"
+        indent = match.group(0).split("VALUES", 1)[0]
+        return f"{indent}VALUES ?{variable} {{ {tokens[variable]} }}\n"
 
     return _VALUES_LINE.sub(line, text), remaining
-
-
-def _iri_value(term: Any) -> str | None:
-    """The IRI of a pyoxigraph or rdflib IRI term, else None (rdflib is not imported for the question)."""
-    import sys
-
-    import pyoxigraph
-
-    if isinstance(term, pyoxigraph.NamedNode):
-        return term.value
-    rdflib = sys.modules.get("rdflib")
-    if rdflib is not None and isinstance(term, rdflib.URIRef):
-        return str(term)
-    return None
 
 
 def _default_term(text: str, where: str) -> Identifier:
