@@ -237,3 +237,62 @@ def _rebuild(error_type: type[BaseException], message: str) -> BaseException:
     error = error_type.__new__(error_type)
     BaseException.__init__(error, message)
     return error
+
+
+def forked(fn: Callable[..., Any], *args: Any) -> Callable[..., Any]:
+    """Start ``fn(*args)`` in a forked child, to use the machine's other core (pyoxigraph, pyshacl-turbo and
+    pure Python hold the GIL, so threads would take turns); the function returned waits for its result or
+    raises its error. Used by the fast validation and by a build's entity graph.
+
+    The child dies with this process; ``cancel=True`` stops it (after an error here)."""
+    import os
+    import pickle
+
+    from .sandbox import die_with_parent
+
+    if not hasattr(os, "fork"):
+        value = fn(*args)
+        return lambda cancel=False: value
+    read_end, write_end = os.pipe()
+    parent = os.getpid()
+    pid = os.fork()
+    if pid == 0:  # pragma: no cover - the child's lines run in another process
+        code = 0
+        try:
+            os.close(read_end)
+            die_with_parent(parent)
+            try:
+                message: tuple[bool, Any] = (True, fn(*args))
+            except BaseException as error:
+                message = (False, error)
+            view = memoryview(pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL))
+            while view:
+                view = view[os.write(write_end, view) :]
+        except BaseException:
+            code = 70
+        finally:
+            os._exit(code)
+    os.close(write_end)
+
+    def join(cancel: bool = False) -> Any:
+        import signal
+
+        chunks = []
+        try:
+            if cancel:
+                os.kill(pid, signal.SIGKILL)
+            while chunk := os.read(read_end, 1 << 20):
+                chunks.append(chunk)
+        finally:
+            os.close(read_end)
+            os.waitpid(pid, 0)
+        if cancel:
+            return None
+        if not chunks:
+            raise RuntimeError(f"{getattr(fn, '__name__', fn)}: the forked process ended without an answer")
+        ok, value = pickle.loads(b"".join(chunks))
+        if not ok:
+            raise value
+        return value
+
+    return join

@@ -24,7 +24,7 @@ not rewrite them either, and an ``xsd:string`` literal becomes rdflib's plain li
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -276,7 +276,7 @@ class StagedStore:
         self.target = target
         self._store: pyoxigraph.Store | None = None
         self.committed = False
-        self._entity_child: tuple[int, int] | None = None
+        self._entity_child: tuple[Callable[..., Any], int] | None = None
 
     @property
     def store(self) -> pyoxigraph.Store:
@@ -293,39 +293,33 @@ class StagedStore:
 
     def start_entity_graph(self, ntriples: bytes) -> None:
         """Start writing the entity graph of ``ntriples`` (the N-Triples this store will hold) in a forked
-        child, so it runs on the second core while the build serialises; :meth:`commit` waits for it.
+        child (:func:`kg.limits.forked`), so it runs on the second core while the build serialises;
+        :meth:`commit` waits for it.
 
         Called before the store is opened, so no engine thread is forked. The child counts one triple a line;
         :meth:`commit` writes the file itself when the child failed or the store holds another number of
         triples (Oxigraph merged two literals), so what it keeps always fits its store.
         """
-        import os
-
         from .analysis.entityfile import write_entity_file
+        from .limits import forked
 
-        if self._store is not None or not hasattr(os, "fork"):
+        if self._store is not None:
             return
         triples = ntriples.count(b"\n")
-        pid = os.fork()
-        if pid == 0:
-            code = 1
-            try:
-                write_entity_file(ntriples, self.folder, triples)
-                code = 0
-            finally:
-                os._exit(code)
-        self._entity_child = (pid, triples)
+        self._entity_child = (forked(write_entity_file, ntriples, self.folder, triples), triples)
 
     def _wait_for_entity_graph(self, triples: int | None) -> bool:
-        """Wait for the child of :meth:`start_entity_graph`; whether it wrote the file for ``triples``."""
-        import os
-
+        """Wait for the child of :meth:`start_entity_graph` (stop it when ``triples`` is None: the store is
+        given up); whether it wrote the file for ``triples``."""
         if self._entity_child is None:
             return False
-        pid, counted = self._entity_child
+        join, counted = self._entity_child
         self._entity_child = None
-        _, status = os.waitpid(pid, 0)
-        return os.waitstatus_to_exitcode(status) == 0 and counted == triples
+        try:
+            join(cancel=triples is None)
+        except Exception:
+            return False
+        return triples is not None and counted == triples
 
     def commit(
         self,
@@ -599,7 +593,12 @@ def load_files(
 
     files = list(paths)
     nquads, written, count = run_with_timeout(
-        parse_files, files, allow_network=allow_network, max_bytes=max_bytes, timeout=timeout, what="load",
+        parse_files,
+        files,
+        allow_network=allow_network,
+        max_bytes=max_bytes,
+        timeout=timeout,
+        what="load",
         isolate=True,
     )
     with staged_store(target) as staged:
@@ -621,7 +620,9 @@ def parse_files(
     for path in paths:
         quads.extend(
             read_quads(
-                path, allow_network=allow_network, max_bytes=max_bytes or DEFAULT_MAX_BYTES,
+                path,
+                allow_network=allow_network,
+                max_bytes=max_bytes or DEFAULT_MAX_BYTES,
                 rename_blank_nodes=len(paths) > 1,
             )
         )

@@ -30,6 +30,7 @@ from rdflib.collection import Collection
 from rdflib.graph import ReadOnlyGraphAggregate
 
 from .errors import InputError, LimitExceeded
+from .limits import forked as _forked
 from .terms import FZ, PREFIXES, SH
 
 if TYPE_CHECKING:
@@ -452,64 +453,6 @@ def _shared_counter(count: int) -> Callable[[], int] | None:
         return count
 
     return claim
-
-
-def _forked(fn: Callable[..., Any], *args: Any) -> Callable[..., Any]:
-    """Start ``fn(*args)`` in a forked child (the machine's other core; pyoxigraph and pyshacl-turbo hold
-    the GIL, so threads would take turns); the function returned waits for its result or raises its error.
-
-    The child dies with this process; ``cancel=True`` stops it (after an error here)."""
-    import os
-    import pickle
-
-    from .sandbox import die_with_parent
-
-    if not hasattr(os, "fork"):
-        value = fn(*args)
-        return lambda cancel=False: value
-    read_end, write_end = os.pipe()
-    parent = os.getpid()
-    pid = os.fork()
-    if pid == 0:  # pragma: no cover - the child's lines run in another process
-        code = 0
-        try:
-            os.close(read_end)
-            die_with_parent(parent)
-            try:
-                message: tuple[bool, Any] = (True, fn(*args))
-            except BaseException as error:
-                message = (False, error)
-            view = memoryview(pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL))
-            while view:
-                view = view[os.write(write_end, view) :]
-        except BaseException:
-            code = 70
-        finally:
-            os._exit(code)
-    os.close(write_end)
-
-    def join(cancel: bool = False) -> Any:
-        import signal
-
-        chunks = []
-        try:
-            if cancel:
-                os.kill(pid, signal.SIGKILL)
-            while chunk := os.read(read_end, 1 << 20):
-                chunks.append(chunk)
-        finally:
-            os.close(read_end)
-            os.waitpid(pid, 0)
-        if cancel:
-            return None
-        if not chunks:
-            raise RuntimeError("validation: the process checking shapes on the store ended without an answer")
-        ok, value = pickle.loads(b"".join(chunks))
-        if not ok:
-            raise value
-        return value
-
-    return join
 
 
 def _store_for(data: NTriples, text: str) -> Path | None:
