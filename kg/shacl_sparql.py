@@ -17,7 +17,7 @@ and that the data have no blank nodes (the store renames them).
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 from rdflib import RDF, RDFS, XSD, BNode, Graph, Literal, URIRef
@@ -30,19 +30,33 @@ if TYPE_CHECKING:
     import pyoxigraph
     from rdflib.term import Node
 
-__all__ = ["STORED_DATATYPES", "CompiledShape", "compile_shapes", "only", "run", "without"]
+__all__ = [
+    "CHECKED_DATATYPES", "INTEGER_TYPES", "STORED_DATATYPES", "CompiledShape", "compile_shapes", "decidable",
+    "only", "run", "without",
+]
 
 _TARGETS = (SH.targetClass, SH.targetSubjectsOf, SH.targetObjectsOf, SH.targetNode)
 _PARAMETERS = {
     SH.minCount, SH.maxCount, SH["class"], SH.datatype, SH.nodeKind, SH["in"], SH.hasValue, SH.pattern,
     SH.languageIn, SH.uniqueLang, SH.qualifiedValueShape, SH.qualifiedMinCount, SH.qualifiedMaxCount,
-    SH["or"],
+    SH["or"], SH["and"], SH["not"], SH.lessThan, SH.lessThanOrEquals,
 }
-STORED_DATATYPES = frozenset({XSD.boolean, XSD.date, XSD.decimal})
-"""Datatypes the store keeps as written for ``sh:datatype`` (Oxigraph gives the derived integer types, such
-as xsd:positiveInteger, the datatype xsd:integer). A literal of one of them fails ``sh:datatype`` when it
-is ill-typed in pyshacl's sense, which the store cannot tell: the caller passes the datatypes with such a
+INTEGER_TYPES = frozenset(
+    XSD[name]
+    for name in (
+        "integer", "nonPositiveInteger", "negativeInteger", "long", "int", "short", "byte",
+        "nonNegativeInteger", "unsignedLong", "unsignedInt", "unsignedShort", "unsignedByte",
+        "positiveInteger",
+    )
+)
+"""Datatypes whose literals Oxigraph stores as xsd:integer when the lexical form is an integer (whatever its
+range): the store cannot tell them apart, the text can (see :func:`decidable`)."""
+STORED_DATATYPES = frozenset({XSD.boolean, XSD.date, XSD.decimal, XSD.duration, XSD.gYear, XSD.gYearMonth})
+"""Datatypes the store keeps for ``sh:datatype``, each literal keeping its datatype as written (even when
+ill-typed), and with :data:`INTEGER_TYPES` all it checks. A literal of one of them fails ``sh:datatype`` when
+it is ill-typed in pyshacl's sense, which the store cannot tell: the caller passes the datatypes with such a
 literal anywhere in the data, and their shapes are left to the other engine (see :func:`run`)."""
+CHECKED_DATATYPES = STORED_DATATYPES | INTEGER_TYPES
 _ANNOTATIONS = {RDF.type, SH.path, SH.message, SH.severity, SH.name, SH.description, RDFS.label, RDFS.comment}
 
 
@@ -63,29 +77,67 @@ class CompiledShape:
 
 
 def compile_shapes(shapes: Graph) -> list[CompiledShape]:
-    """Every shape of ``shapes`` that :func:`compile_shape` can check, in IRI order."""
+    """Every shape of ``shapes`` that :func:`compile_shape` can check, in IRI order, and the property shapes
+    of a node shape that only gives them targets (:func:`_compile_group`)."""
     found = []
     for node in sorted({s for t in _TARGETS for s in shapes.subjects(t, None)}, key=str):
         compiled = compile_shape(shapes, node)
         if compiled is not None:
             found.append(compiled)
+        elif isinstance(node, URIRef):
+            found.extend(_compile_group(shapes, node))
     return found
 
 
-def compile_shape(shapes: Graph, node: Node) -> CompiledShape | None:
+def _compile_group(shapes: Graph, node: URIRef) -> list[CompiledShape]:
+    """The named property shapes of a named ``sh:NodeShape`` that says nothing but targets, annotations and
+    ``sh:property``, each checked with the node shape's targets (and reported, as pyshacl does, with the
+    property shape as source shape); none unless every one compiles and none is used elsewhere."""
+    if set(shapes.objects(node, RDF.type)) != {SH.NodeShape} or (node, SH.path, None) in shapes:
+        return []
+    if next(iter(shapes.subject_predicates(node)), None) is not None:
+        return []
+    said = set(shapes.predicates(node))
+    if not said <= {*_TARGETS, *_ANNOTATIONS, SH.property}:
+        return []
+    members = sorted(shapes.objects(node, SH.property), key=str)
+    own = [
+        triple for triple in shapes.triples((node, None, None))
+        if triple[1] not in (SH.property, SH.message, SH.severity)
+    ]
+    compiled = []
+    for member in members:
+        if not isinstance(member, URIRef) or set(shapes.subject_predicates(member)) != {(node, SH.property)}:
+            return []
+        if any((member, target, None) in shapes for target in _TARGETS):
+            return []
+        shape = compile_shape(shapes, member, group=node)
+        if shape is None:
+            return []
+        closure = (*shape.closure, *own, (node, SH.property, member))
+        compiled.append(replace(shape, closure=closure))
+    if compiled:  # the node shape's own message and severity say nothing of its property shapes' results
+        whole = (*compiled[0].closure, *shapes.triples((node, None, None)))
+        compiled[0] = replace(compiled[0], closure=whole)
+    return compiled
+
+
+def compile_shape(shapes: Graph, node: Node, group: URIRef | None = None) -> CompiledShape | None:
     """The shape as a :class:`CompiledShape`, or None when any part of it is not understood here.
 
     Understood: a named ``sh:PropertyShape`` that no other shape refers to, with an ``sh:message``, targets
     by class, subjects, objects or node, a path of one IRI, its inverse, or ``sh:alternativePath`` of those,
     and single-valued ``sh:minCount``, ``sh:maxCount``, ``sh:class``, ``sh:or`` of shapes that each say one
-    ``sh:class``, ``sh:datatype`` (``rdf:langString``, ``xsd:string``, :data:`STORED_DATATYPES`),
+    ``sh:class``, ``sh:datatype`` (``rdf:langString``, ``xsd:string``, :data:`CHECKED_DATATYPES`),
     ``sh:nodeKind sh:IRI``, ``sh:in`` (IRIs), ``sh:hasValue`` (an IRI), ``sh:pattern`` (no flags),
     ``sh:languageIn``, ``sh:uniqueLang true``, and ``sh:qualifiedValueShape [ sh:languageIn (…) ]`` with its
     counts.
     """
-    if not isinstance(node, URIRef) or next(iter(shapes.subject_predicates(node)), None) is not None:
+    if not isinstance(node, URIRef):
+        return None
+    if group is None and next(iter(shapes.subject_predicates(node)), None) is not None:
         return None  # reached through another shape: checked once per focus node of that one
-    if set(shapes.objects(node, RDF.type)) == {SH.NodeShape}:
+    if set(shapes.objects(node, RDF.type)) == {SH.NodeShape} and group is None:
         return _compile_node_or(shapes, node)
     if set(shapes.objects(node, RDF.type)) != {SH.PropertyShape}:
         return None
@@ -108,12 +160,13 @@ def compile_shape(shapes: Graph, node: Node) -> CompiledShape | None:
     ):
         return None
     messages = tuple(sorted(shapes.objects(node, SH.message), key=lambda m: m.n3()))
+    targeted = group if group is not None else node
     targets = tuple(
-        (target, tuple(sorted(shapes.objects(node, target), key=str)))
+        (target, tuple(sorted(shapes.objects(targeted, target), key=str)))
         for target in _TARGETS
-        if (node, target, None) in shapes
+        if (targeted, target, None) in shapes
     )
-    if not messages or not all(_target_ok(target, values) for target, values in targets):
+    if not messages or not targets or not all(_target_ok(target, values) for target, values in targets):
         return None
     path = shapes.value(node, SH.path)
     steps = _path_steps(shapes, path, closure)
@@ -128,6 +181,59 @@ def compile_shape(shapes: Graph, node: Node) -> CompiledShape | None:
     )
 
 
+@dataclass(frozen=True)
+class DatatypeChoice:
+    """``sh:or`` of shapes that each say one ``sh:datatype``: a value passes with any of the datatypes."""
+
+    datatypes: tuple[URIRef, ...]
+
+
+def datatypes_of(shape: CompiledShape) -> frozenset[Node]:
+    """The datatypes of :data:`CHECKED_DATATYPES` the shape's ``sh:datatype`` or ``sh:or`` names."""
+    named: set[Node] = {shape.parameters.get(SH.datatype, RDF.nil)}
+    choice = shape.parameters.get(SH["or"])
+    if isinstance(choice, DatatypeChoice):
+        named.update(choice.datatypes)
+    return frozenset(named & CHECKED_DATATYPES)
+
+
+def decidable(
+    shape: CompiledShape, doubtful: frozenset[Node], uses: set[tuple[str, str]] | None
+) -> bool:
+    """Whether the store tells the shape's datatypes as the data write them.
+
+    :param doubtful: the checked datatypes with an ill-typed literal (pyshacl's test) anywhere in the data.
+    :param uses: each (predicate IRI, datatype IRI) of a typed literal written in the data; None if unknown.
+
+    A literal of one of :data:`INTEGER_TYPES` is an xsd:integer in the store: a shape naming one of them is
+    decided there only when every integer literal on its path's predicates is written with that very type
+    (so an integer in the store was written with it) and none of that type is ill-typed."""
+    named = datatypes_of(shape)
+    if named & doubtful:
+        return False
+    compared = [shape.parameters[p] for p, _, _ in _ORDERS if p in shape.parameters]
+    if compared:  # the store compares integers of any type and dates: all of them well-typed as written
+        if uses is None:
+            return False
+        predicates = {str(p) for p in compared} | {str(p) for p, inverse in shape.steps if not inverse}
+        written = {URIRef(datatype) for predicate, datatype in uses if predicate in predicates}
+        if written & (INTEGER_TYPES | {XSD.date}) & doubtful:
+            return False
+    integers = named & INTEGER_TYPES
+    if not integers:
+        return True
+    if uses is None or len(integers) != 1:
+        return False
+    predicates = {str(predicate) for predicate, inverse in shape.steps if not inverse}
+    written = {URIRef(datatype) for predicate, datatype in uses if predicate in predicates}
+    return written & INTEGER_TYPES <= integers
+
+
+def _stored_as(datatype: Node) -> Node:
+    """The datatype a literal of ``datatype`` has in the store (see :data:`INTEGER_TYPES`)."""
+    return XSD.integer if datatype in INTEGER_TYPES else datatype
+
+
 _NODE_OR = SH["or"] + "#members"
 """The parameter key of a compiled node shape's ``sh:or`` members (see :func:`_compile_node_or`)."""
 
@@ -138,7 +244,7 @@ def _compile_node_or(shapes: Graph, node: URIRef) -> CompiledShape | None:
     (…) ]`` with ``sh:qualifiedMinCount 1``; or ``sh:not`` of a property shape with ``sh:minCount 1`` and
     ``sh:in`` (IRIs). pyshacl reports a focus node that fails every member, with the focus node as value."""
     closure: list[tuple[Node, Node, Node]] = []
-    members: list[tuple[str, URIRef, Any]] = []
+    members: list[Member] = []
     for predicate in set(shapes.predicates(node)):
         if predicate not in _TARGETS and predicate not in _ANNOTATIONS and predicate != SH["or"]:
             return None
@@ -148,8 +254,8 @@ def _compile_node_or(shapes: Graph, node: URIRef) -> CompiledShape | None:
     if len(heads) != 1 or not messages or len(severities) > 1 or (node, SH.path, None) in shapes:
         return None
     for member in _list(shapes, heads[0], closure) or ():
-        found = _or_member(shapes, member, closure)
-        if found is None:
+        found = _member(shapes, member, closure)
+        if found is None or (found[0] == "shape" and found[1] is None):
             return None
         members.append(found)
     targets = tuple(
@@ -176,52 +282,170 @@ def _blank_statements(shapes: Graph, node: Node) -> dict[Node, Node] | None:
     return said if len(said) == len(statements) else None
 
 
-def _or_member(shapes: Graph, member: Node, closure: list[Any]) -> tuple[str, URIRef, Any] | None:
-    """One ``sh:or`` member of :func:`_compile_node_or` as (kind, path, argument), or None."""
+Member = tuple[Any, ...]
+"""A nested shape of ``sh:or``, ``sh:and`` or ``sh:not`` (see :func:`_member`): ``("not", member)``, or
+``("shape", path, constraints)`` with ``path`` a SPARQL property path (None: the node itself) and each
+constraint one of ``("min1",)``, ``("max0",)``, ``("hasValue", iri)``, ``("in", iris)``, ``("class", iri)``,
+``("qualified", conforming, min, max)`` (``conforming``: ``("languageIn", tags)``, ``("in", iris)`` or
+``("hasValue", path, iri)``; ``min``/``max`` 0, 1 or None)."""
+
+
+def _member(shapes: Graph, member: Node, closure: list[Any]) -> Member | None:
+    """A blank shape used once, as a :data:`Member`, when it says only what that form holds; else None."""
     said = _blank_statements(shapes, member)
     if said is None:
         return None
-    one, kinds = Literal(1), {SH.minCount: ("lacks", Literal(1)), SH.maxCount: ("has", Literal(0))}
-    kind, argument, nested = "", None, None
+    found: Member | None = None
     if set(said) == {SH["not"]}:
-        nested = said[SH["not"]]
-        said = _blank_statements(shapes, nested) or {}
-        if set(said) != {SH.path, SH.minCount, SH["in"]} or said[SH.minCount] != one:
+        inner = _member(shapes, said[SH["not"]], closure)
+        found = ("not", inner) if inner is not None else None
+    else:
+        found = _member_shape(shapes, said, closure)
+    if found is not None:
+        closure.extend(shapes.triples((member, None, None)))
+    return found
+
+
+def _member_shape(shapes: Graph, said: dict[Node, Node], closure: list[Any]) -> Member | None:
+    path = None
+    if SH.path in said:
+        path = _sparql_path(shapes, said[SH.path], closure)
+        if path is None:
             return None
+    constraints: list[tuple[Any, ...]] = []
+    one, zero = Literal(1), Literal(0)
+    rest = set(said) - {SH.path}
+    if path is None and rest != {SH["class"]}:
+        return None
+    if SH.minCount in rest and said[SH.minCount] == one:
+        constraints.append(("min1",))
+    if SH.maxCount in rest and said[SH.maxCount] == zero:
+        constraints.append(("max0",))
+    if SH.hasValue in rest and isinstance(said[SH.hasValue], URIRef):
+        constraints.append(("hasValue", said[SH.hasValue]))
+    if SH["class"] in rest and path is None and isinstance(said[SH["class"]], URIRef):
+        constraints.append(("class", said[SH["class"]]))
+    if SH["in"] in rest:
         allowed = _list(shapes, said[SH["in"]], closure)
         if allowed and all(isinstance(value, URIRef) for value in allowed):
-            kind, argument = "conforms-in", tuple(allowed)
-    elif len(said) == 2 and SH.path in said and set(said) - {SH.path} <= set(kinds):
-        kind, wanted = next(kinds[p] for p in kinds if p in said)
-        kind = kind if said[SH.minCount if kind == "lacks" else SH.maxCount] == wanted else ""
-    elif set(said) == {SH.path, SH.qualifiedValueShape, SH.qualifiedMinCount}:
-        if said[SH.qualifiedMinCount] != one:
-            return None
-        nested = said[SH.qualifiedValueShape]
-        qualified = _blank_statements(shapes, nested) or {}
-        if set(qualified) == {SH.languageIn}:
-            argument = _parameter(shapes, SH.languageIn, qualified[SH.languageIn], closure)
-            kind = "lacks-language" if argument is not None else ""
-    path = said.get(SH.path)
-    if not kind or not isinstance(path, URIRef):
+            constraints.append(("in", tuple(allowed)))
+    qualified = {SH.qualifiedValueShape, SH.qualifiedMinCount, SH.qualifiedMaxCount} & rest
+    if SH.qualifiedValueShape in qualified and len(qualified) > 1:
+        bounds = [said.get(p) for p in (SH.qualifiedMinCount, SH.qualifiedMaxCount)]
+        conforming = _conforming(shapes, said[SH.qualifiedValueShape], closure)
+        if conforming is not None and all(bound in (None, zero, one) for bound in bounds):
+            low, high = (None if bound is None else int(bound == one) for bound in bounds)
+            constraints.append(("qualified", conforming, low, high))
+    if not constraints or len(constraints) != len(rest) - len(qualified) + bool(qualified):
+        return None  # a parameter not understood, or of a value not handled here
+    return "shape", path, tuple(constraints)
+
+
+def _conforming(shapes: Graph, node: Node, closure: list[Any]) -> tuple[Any, ...] | None:
+    """The ``sh:qualifiedValueShape`` of a member, when it is one of the forms :data:`Member` names."""
+    said = _blank_statements(shapes, node)
+    if said is None:
         return None
-    if nested is not None:
-        closure.extend(shapes.triples((nested, None, None)))
-    closure.extend(shapes.triples((member, None, None)))
-    return kind, path, argument
+    found: tuple[Any, ...] | None = None
+    if set(said) == {SH.languageIn}:
+        tags = _parameter(shapes, SH.languageIn, said[SH.languageIn], closure)
+        found = ("languageIn", tags) if tags is not None else None
+    elif set(said) == {SH["in"]}:
+        allowed = _list(shapes, said[SH["in"]], closure)
+        if allowed and all(isinstance(value, URIRef) for value in allowed):
+            found = ("in", tuple(allowed))
+    elif set(said) == {SH.path, SH.hasValue} and all(isinstance(said[p], URIRef) for p in said):
+        found = ("hasValue", _iri(said[SH.path]), said[SH.hasValue])
+    if found is not None:
+        closure.extend(shapes.triples((node, None, None)))
+    return found
 
 
-def _member_fails(member: tuple[str, URIRef, Any]) -> str:
-    """A SPARQL condition on ``?f``: the ``sh:or`` member (see :func:`_or_member`) has a result there."""
-    kind, path, argument = member
-    if kind == "lacks":
-        return f"NOT EXISTS {{ ?f {_iri(path)} ?m }}"
-    if kind == "has":
-        return f"EXISTS {{ ?f {_iri(path)} ?m }}"
-    if kind == "lacks-language":
-        return f"NOT EXISTS {{ ?f {_iri(path)} ?m FILTER({_languages('?m', argument)}) }}"
-    outside = " || ".join(f"sameTerm(?m, {_iri(a)})" for a in argument)
-    return f"(EXISTS {{ ?f {_iri(path)} ?m }} && NOT EXISTS {{ ?f {_iri(path)} ?m FILTER(!({outside})) }})"
+def _sparql_path(shapes: Graph, path: Node, closure: list[Any], nested: bool = False) -> str | None:
+    """A SHACL path as a SPARQL property path: an IRI, ``sh:inversePath`` or ``sh:zeroOrMorePath`` of one,
+    or a sequence (list) of those; None for anything else."""
+    if isinstance(path, URIRef):
+        return _iri(path)
+    if not isinstance(path, BNode):
+        return None
+    statements = list(shapes.triples((path, None, None)))
+    kinds = {p for _s, p, _o in statements}
+    if kinds == {RDF.first, RDF.rest} and not nested:
+        members = _list(shapes, path, closure)
+        steps = [_sparql_path(shapes, member, closure, nested=True) for member in members or ()]
+        if len(steps) < 2 or any(step is None for step in steps):
+            return None
+        return "/".join(str(step) for step in steps)
+    if len(statements) != 1 or not isinstance(statements[0][2], URIRef):
+        return None
+    if len(list(shapes.subject_predicates(path))) != 1:
+        return None
+    operators = {str(SH.inversePath): "^{}", str(SH.zeroOrMorePath): "{}*"}
+    operator = operators.get(str(statements[0][1]))
+    if operator is None:
+        return None
+    closure.extend(statements)
+    return operator.format(_iri(statements[0][2]))
+
+
+class _Names:
+    """Fresh SPARQL variable names for nested patterns."""
+
+    def __init__(self) -> None:
+        self.count = 0
+
+    def __call__(self) -> str:
+        self.count += 1
+        return f"?m{self.count}"
+
+
+def _member_fails(member: Member, node: str, subclasses: dict[Node, set[Node]], names: _Names) -> str:
+    """A SPARQL condition: the member (see :data:`Member`) has a result at ``node`` (a variable)."""
+    if member[0] == "not":
+        return f"!({_member_fails(member[1], node, subclasses, names)})"
+    _kind, path, constraints = member
+    failures = []
+    for constraint in constraints:
+        value = names()
+        reach = f"{node} {path} {value}"
+        if constraint[0] == "min1":
+            failures.append(f"NOT EXISTS {{ {reach} }}")
+        elif constraint[0] == "max0":
+            failures.append(f"EXISTS {{ {reach} }}")
+        elif constraint[0] == "hasValue":
+            failures.append(f"NOT EXISTS {{ {node} {path} {_iri(constraint[1])} }}")
+        elif constraint[0] == "in":
+            failures.append(f"EXISTS {{ {reach} FILTER(!({_one_of(value, constraint[1])})) }}")
+        elif constraint[0] == "class":
+            classes = set().union(subclasses.get(constraint[1], set()), {constraint[1]})
+            listed = " ".join(_iri(c) for c in sorted(classes, key=str))
+            failures.append(f"NOT EXISTS {{ VALUES {value} {{ {listed} }} {node} a {value} }}")
+        else:
+            _, conforming, low, high = constraint
+            other = names()
+            fits = _conforms(conforming, value)
+            if low == 1:
+                failures.append(f"NOT EXISTS {{ {reach} FILTER({fits}) }}")
+            if high == 0:
+                failures.append(f"EXISTS {{ {reach} FILTER({fits}) }}")
+            if high == 1:
+                failures.append(
+                    f"EXISTS {{ {reach} FILTER({fits}) {node} {path} {other} "
+                    f"FILTER({_conforms(conforming, other)} && !sameTerm({value}, {other})) }}"
+                )
+    return "(" + " || ".join(failures or ["false"]) + ")"
+
+
+def _conforms(conforming: tuple[Any, ...], value: str) -> str:
+    if conforming[0] == "languageIn":
+        return _languages(value, conforming[1])
+    if conforming[0] == "in":
+        return _one_of(value, conforming[1])
+    return f"EXISTS {{ {value} {conforming[1]} {_iri(conforming[2])} }}"
+
+
+def _one_of(value: str, iris: Iterable[Node]) -> str:
+    return " || ".join(f"sameTerm({value}, {_iri(iri)})" for iri in iris) or "false"
 
 
 def _target_ok(_target: URIRef, values: tuple[Node, ...]) -> bool:
@@ -263,7 +487,7 @@ def _parameter(shapes: Graph, predicate: URIRef, value: Node, closure: list[Any]
     if predicate == SH["class"] or predicate == SH.hasValue:
         return value if isinstance(value, URIRef) else None
     if predicate == SH.datatype:
-        return value if value in (RDF.langString, XSD.string) or value in STORED_DATATYPES else None
+        return value if value in (RDF.langString, XSD.string) or value in CHECKED_DATATYPES else None
     if predicate == SH.nodeKind:
         return value if value == SH.IRI else None
     if predicate == SH.uniqueLang:
@@ -286,20 +510,32 @@ def _parameter(shapes: Graph, predicate: URIRef, value: Node, closure: list[Any]
         if not all(isinstance(m, Literal) and isinstance(m.value, str) for m in members):
             return None
         return frozenset(str(m).lower() for m in members)
-    if predicate == SH["or"]:  # only of shapes that each say one sh:class: a value of one of the classes
+    if predicate == SH["or"]:  # of shapes that each say one sh:class, or each one sh:datatype
         members = _list(shapes, value, closure)
-        classes = []
+        said = []
         for member in members or ():
             statements = list(shapes.triples((member, None, None))) if isinstance(member, BNode) else []
-            if len(statements) != 1 or statements[0][1] != SH["class"]:
+            if len(statements) != 1 or statements[0][1] not in (SH["class"], SH.datatype):
                 return None
             if not isinstance(statements[0][2], URIRef):
                 return None
             if len(list(shapes.subject_predicates(member))) != 1:
                 return None
             closure.extend(statements)
-            classes.append(statements[0][2])
-        return tuple(classes) if classes else None
+            said.append(statements[0][1:])
+        if not said or len({kind for kind, _ in said}) != 1:
+            return None
+        if said[0][0] == SH.datatype:
+            datatypes = tuple(datatype for _, datatype in said)
+            return DatatypeChoice(datatypes) if set(datatypes) <= CHECKED_DATATYPES else None  # type: ignore[arg-type]
+        return tuple(named for _, named in said)
+    if predicate in (SH.lessThan, SH.lessThanOrEquals):
+        return value if isinstance(value, URIRef) else None
+    if predicate == SH["not"]:
+        return _member(shapes, value, closure)
+    if predicate == SH["and"]:
+        found = [_member(shapes, member, closure) for member in _list(shapes, value, closure) or ()]
+        return tuple(found) if found and all(member is not None for member in found) else None
     if predicate == SH.qualifiedValueShape:
         statements = list(shapes.triples((value, None, None))) if isinstance(value, BNode) else []
         if len(statements) != 1 or statements[0][1] != SH.languageIn:
@@ -367,7 +603,7 @@ def run(
     store: pyoxigraph.Store,
     compiled: Iterable[CompiledShape],
     subclasses: dict[Node, set[Node]],
-    doubtful: frozenset[Node] = STORED_DATATYPES,
+    doubtful: frozenset[Node] = CHECKED_DATATYPES,
     claim: Callable[[], int] | None = None,
 ) -> tuple[Graph, list[CompiledShape]]:
     """The results of the compiled shapes on ``store`` as a SHACL report graph, and the shapes whose results
@@ -375,7 +611,7 @@ def run(
 
     :param subclasses: each class with every class that is ``rdfs:subClassOf*`` it (itself included), from
         the data and the ontology: ``sh:class`` and ``sh:targetClass`` follow it as pyshacl does.
-    :param doubtful: the :data:`STORED_DATATYPES` of which the data hold a literal that fails pyshacl's
+    :param doubtful: the :data:`CHECKED_DATATYPES` of which the data hold a literal that fails pyshacl's
         ``sh:datatype`` check as written (ill-typed); their ``sh:datatype`` shapes are left.
     :param claim: gives the index of the next shape to check, shared with other processes checking the same
         list, so that each shape is checked once by whichever is free; default: every shape, in order.
@@ -391,7 +627,7 @@ def run(
     order = iter(range(len(shapes)))
     while (index := claim() if claim is not None else next(order, len(shapes))) < len(shapes):
         shape = shapes[index]
-        if shape.parameters.get(SH.datatype) in doubtful:
+        if datatypes_of(shape) & doubtful:
             left.append(shape)
             continue
         results = list(_check(store, shape, subclasses))
@@ -422,6 +658,8 @@ def _trusted(
     reads such a literal."""
     import pyoxigraph
 
+    if any(result.component in (component for _, _, component in _ORDERS) for result in results):
+        return False
     for result in results:
         for term in (result.focus, result.value):
             if isinstance(term, pyoxigraph.Literal) and not _plain_string(term):
@@ -433,6 +671,25 @@ def _trusted(
         if next(iter(select(store, query + " LIMIT 1")), None) is not None:
             return False
     return True
+
+
+_ORDERS = (
+    (SH.lessThan, "<", SH.LessThanConstraintComponent),
+    (SH.lessThanOrEquals, "<=", SH.LessThanOrEqualsConstraintComponent),
+)
+"""``sh:lessThan`` and ``sh:lessThanOrEquals``: checked on the store only where every pair compares as it
+does in pyshacl (see :func:`_ordered`); any other pair sends the shape to the other engine."""
+
+
+def _ordered(operator: str) -> str:
+    """A SPARQL condition: ``?v`` and ``?o`` are two integers, or two dates without a time zone, in that
+    order. The caller makes sure that such literals are well-typed as written (see :func:`decidable`), so
+    that rdflib's values, which pyshacl compares, are the store's."""
+    plain_dates = "datatype(?v) = xsd:date && STRLEN(STR(?v)) = 10 && STRLEN(STR(?o)) = 10"
+    return (
+        "isLiteral(?v) && isLiteral(?o) && datatype(?v) = datatype(?o) && "
+        f"(datatype(?v) = xsd:integer || ({plain_dates})) && ?v {operator} ?o"
+    )
 
 
 def _plain_string(literal: pyoxigraph.Literal) -> bool:
@@ -524,7 +781,9 @@ def _check(
 
     focus = _focus(shape, subclasses)
     if _NODE_OR in shape.parameters:
-        failing_all = " && ".join(_member_fails(member) for member in shape.parameters[_NODE_OR])
+        names = _Names()
+        members = shape.parameters[_NODE_OR]
+        failing_all = " && ".join(_member_fails(member, "?f", subclasses, names) for member in members)
         for row in select(store, f"{_HEAD}SELECT ?f WHERE {{ {focus} FILTER({failing_all}) }}"):
             yield _Result(row["f"], row["f"], SH.OrConstraintComponent)
         return
@@ -580,16 +839,36 @@ def _check(
 
     if SH["class"] in parameters:
         yield from not_of_class([parameters[SH["class"]]], SH.ClassConstraintComponent)
-    if SH["or"] in parameters:
+    if isinstance(parameters.get(SH["or"]), DatatypeChoice):
+        stored = sorted({_stored_as(datatype) for datatype in parameters[SH["or"]].datatypes}, key=str)
+        condition = f"isLiteral(?v) && datatype(?v) IN ({', '.join(_iri(datatype) for datatype in stored)})"
+        yield from failing(condition, SH.OrConstraintComponent)
+    elif SH["or"] in parameters:
         yield from not_of_class(parameters[SH["or"]], SH.OrConstraintComponent)
     if SH.datatype in parameters:
         if parameters[SH.datatype] == RDF.langString:
             condition = "isLiteral(?v) && lang(?v) != ''"
         else:
-            condition = f"isLiteral(?v) && datatype(?v) = {_iri(parameters[SH.datatype])}"
+            condition = f"isLiteral(?v) && datatype(?v) = {_iri(_stored_as(parameters[SH.datatype]))}"
         yield from failing(condition, SH.DatatypeConstraintComponent)
     if SH.nodeKind in parameters:
         yield from failing("isIRI(?v)", SH.NodeKindConstraintComponent)
+    if SH["not"] in parameters:  # a value fails where the shape it must not conform to has no result
+        conforming = _member_fails(parameters[SH["not"]], "?v", subclasses, _Names())
+        yield from failing(conforming, SH.NotConstraintComponent)
+    if SH["and"] in parameters:
+        names = _Names()
+        members = parameters[SH["and"]]
+        fails = " || ".join(_member_fails(member, "?v", subclasses, names) for member in members)
+        yield from failing(f"!({fails})", SH.AndConstraintComponent)
+    for parameter, operator, component in _ORDERS:
+        if parameter in parameters:
+            query = (
+                f"SELECT ?f ?v WHERE {{ {valued} ?f {_iri(parameters[parameter])} ?o "
+                f"FILTER(!COALESCE({_ordered(operator)}, false)) }} LIMIT 1"
+            )
+            for row in rows(query):  # any: the whole shape goes to the other engine (see _trusted)
+                yield _Result(row["f"], row["v"], component)
     if SH["in"] in parameters:
         members = " || ".join(f"sameTerm(?v, {_iri(m)})" for m in parameters[SH["in"]]) or "false"
         yield from failing(members, SH.InConstraintComponent)

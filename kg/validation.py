@@ -348,12 +348,13 @@ def _validate_fast(data: NTriples, shapes: Graph, ontology: Graph, notes: list[s
     if store is not None:
         from . import shacl_sparql
 
-        typed = _typed_literals(text)
+        uses: set[tuple[str, str]] = set()
+        typed = _typed_literals(text, uses)
         doubtful = _doubtful_datatypes(typed)
         compiled = [
             shape
             for shape in shacl_sparql.compile_shapes(shapes)
-            if shape.parameters.get(SH.datatype) not in doubtful
+            if shacl_sparql.decidable(shape, doubtful, uses if typed is not None else None)
         ]
     if not compiled or store is None:
         results = _run_turbo(data, text, shapes, axioms)
@@ -687,11 +688,15 @@ def _origins(quads: Iterable[Any], subjects: set[Any]) -> Iterator[Any]:
     return (quad for quad in quads if quad.predicate in origin and quad.subject in subjects)
 
 
-def _typed_literals(text: str) -> set[tuple[str, str]] | None:
+def _typed_literals(text: str, uses: set[tuple[str, str]] | None = None) -> set[tuple[str, str]] | None:
     """Each distinct typed literal of the N-Triples text as written: (lexical form with its escapes, datatype
     IRI). Each is found by its ``"^^<``, its lexical form running from the line's first quote (subject and
     predicate hold none). None when that could miss one: escapes (``\\u`` could write anything), or a ``^^``
-    elsewhere."""
+    elsewhere.
+
+    :param uses: if given, gets each (predicate IRI, datatype IRI) the literals are written with (the
+        predicate is the line's second term: after the first space, as the subject, an IRI or a blank node
+        label, holds none); None (not known) when a line has other blanks there."""
     if "\\u" in text or "\\U" in text or text.count("^^") != text.count('"^^<'):
         return None
     typed = set()
@@ -699,18 +704,25 @@ def _typed_literals(text: str) -> set[tuple[str, str]] | None:
     at = find('"^^<')
     while at >= 0:
         end = find(">", at)
-        typed.add((text[find('"', rfind("\n", 0, at) + 1, at) + 1 : at], text[at + 4 : end]))
+        line = rfind("\n", 0, at) + 1
+        typed.add((text[find('"', line, at) + 1 : at], text[at + 4 : end]))
+        if uses is not None:
+            start = find(" ", line) + 2
+            stop = find(">", start)
+            if text[start - 1 : start] != "<" or text[stop + 1 : stop + 2] != " ":
+                return None  # not one space between the terms: the predicate is not where it is looked for
+            uses.add((text[start:stop], text[at + 4 : end]))
         at = find('"^^<', end)
     return typed
 
 
 def _doubtful_datatypes(typed: set[tuple[str, str]] | None) -> frozenset[Node]:
-    """The datatypes the store checks (:data:`kg.shacl_sparql.STORED_DATATYPES`) of which the text holds a
+    """The datatypes the store checks (:data:`kg.shacl_sparql.CHECKED_DATATYPES`) of which the text holds a
     literal that fails pyshacl's own ``sh:datatype`` test as written (every one, when not known)."""
-    from .shacl_sparql import STORED_DATATYPES
+    from .shacl_sparql import CHECKED_DATATYPES
 
     if typed is None:
-        return STORED_DATATYPES
+        return CHECKED_DATATYPES
     import pyoxigraph
     from pyshacl.constraints.core.value_constraints import DatatypeConstraintComponent
 
@@ -720,7 +732,7 @@ def _doubtful_datatypes(typed: set[tuple[str, str]] | None) -> frozenset[Node]:
     doubtful = set()
     for raw, datatype in typed:
         iri = URIRef(datatype)
-        if iri in STORED_DATATYPES and iri not in doubtful:
+        if iri in CHECKED_DATATYPES and iri not in doubtful:
             literal = pyoxigraph.Literal(_lexical(raw, datatype), datatype=pyoxigraph.NamedNode(datatype))
             written = to_rdflib(literal)
             if getattr(written, "ill_typed", None) is True or not fits(None, written, iri):  # type: ignore[no-untyped-call, arg-type]
