@@ -335,11 +335,13 @@ _IMPORTS_NOTE = "owl:imports in the data were ignored; nothing is fetched"
 
 def _validate_fast(data: NTriples, shapes: Graph, ontology: Graph, notes: list[str]) -> ValidationReport:
     """The shapes :mod:`kg.shacl_sparql` compiles, as SPARQL on the store holding the data when there is one
-    that can tell (:func:`_store_for`), in a forked process on the other core; meanwhile pyshacl-turbo on
+    that can tell (:func:`_store_for`), shared between this process and a forked one on the other core
+    (the fork first: meanwhile this one reads the typed literals of the text, which tell whether the store
+    decides each datatype and comparison as written, :func:`kg.shacl_sparql.decidable`); pyshacl-turbo on
     the N-Triples text plus the ontology's class hierarchy for the rest, reading only the statements those
-    shapes can reach (:func:`_relevant`); shapes whose results the store cannot give as written go to
-    pyshacl-turbo too. Then the report from one parse of the text that keeps only the statements the
-    results need (see :func:`_report_context`)."""
+    shapes can reach (:func:`_relevant`), and for the shapes whose results the store cannot give as written
+    (their store results are dropped). Then the report from one parse of the text that keeps only the
+    statements the results need (see :func:`_report_context`)."""
     axioms = _subclass_axioms(ontology)
     text = data.text if data.text.endswith("\n") or not data.text else data.text + "\n"
     store = _store_for(data, text)
@@ -348,24 +350,24 @@ def _validate_fast(data: NTriples, shapes: Graph, ontology: Graph, notes: list[s
     if store is not None:
         from . import shacl_sparql
 
-        uses: set[tuple[str, str]] = set()
-        typed = _typed_literals(text, uses)
-        doubtful = _doubtful_datatypes(typed)
-        compiled = [
-            shape
-            for shape in shacl_sparql.compile_shapes(shapes)
-            if shacl_sparql.decidable(shape, doubtful, uses if typed is not None else None)
-        ]
+        compiled = shacl_sparql.compile_shapes(shapes)
     if not compiled or store is None:
         results = _run_turbo(data, text, shapes, axioms)
     else:
-        from . import shacl_sparql
-
         claim = _shared_counter(len(compiled))
-        on_store = _forked(_run_compiled, store, compiled, axioms, doubtful, claim)
-        try:
+        on_store = _forked(_run_compiled, store, compiled, axioms, frozenset(), claim, text)
+        try:  # meanwhile, which shapes the store decides as the text is written (datatypes, comparisons)
+            uses: set[tuple[str, str]] = set()
+            typed = _typed_literals(text, uses)
+            doubtful = _doubtful_datatypes(typed)
+            known = uses if typed is not None else None
+            undecided: set[Node] = {
+                shape.node for shape in compiled if not shacl_sparql.decidable(shape, doubtful, known)
+            }
             results = _run_turbo(data, text, shacl_sparql.without(shapes, compiled), axioms)
-            mine, left = _run_compiled(store, compiled, axioms, doubtful, claim) if claim else ([], [])
+            mine, left = ([], []) if claim is None else _run_compiled(
+                store, compiled, axioms, frozenset(), claim, text
+            )
         except BaseException:
             on_store(cancel=True)
             raise
@@ -373,10 +375,10 @@ def _validate_fast(data: NTriples, shapes: Graph, ontology: Graph, notes: list[s
             while claim and claim() < len(compiled):  # taken by nobody now (after an error): read to the end
                 pass
         triples, theirs = on_store()
-        left = sorted(set(left) | set(theirs), key=str)
-        for triple in [*mine, *triples]:
+        left = sorted(set(left) | set(theirs) | undecided, key=str)
+        for triple in _without_results_of(undecided, [*mine, *triples]):
             results.add(triple)
-        if left:  # rare: results naming literals the store holds in canonical form
+        if left:  # rare: results naming literals the store holds in canonical form, ill-typed literals
             again = shacl_sparql.only(shapes, [shape for shape in compiled if shape.node in left])
             results += _run_turbo(data, text, again, axioms)
     if store is None:
@@ -385,6 +387,14 @@ def _validate_fast(data: NTriples, shapes: Graph, ontology: Graph, notes: list[s
     if imports:
         notes.append(_IMPORTS_NOTE)
     return _report(results, context, shapes, notes)
+
+
+def _without_results_of(shapes: set[Node], triples: list[Any]) -> list[Any]:
+    """The report triples less the results whose source shape is one of ``shapes``."""
+    dropped = {s for s, p, o in triples if p == SH.sourceShape and o in shapes}
+    if not dropped:
+        return triples
+    return [triple for triple in triples if triple[0] not in dropped and triple[2] not in dropped]
 
 
 def _run_turbo(data: NTriples, text: str, shapes: Graph, axioms: Graph) -> Graph:
@@ -408,17 +418,23 @@ def _run_compiled(
     axioms: Graph,
     doubtful: frozenset[Node],
     claim: Callable[[], int] | None = None,
+    text: str | None = None,
 ) -> tuple[list[Any], list[Node]]:
     """The compiled shapes' results on the store (plain triples, to cross a process boundary) and the
     shapes left to pyshacl-turbo; with ``claim``, only the shapes this process claims (see
-    :func:`kg.shacl_sparql.run`)."""
+    :func:`kg.shacl_sparql.run`). ``text``, sorted by line, tells which literals are written as the store
+    gives them."""
     from . import shacl_sparql
     from .store import ONTOLOGY_GRAPH, open_store
 
     opened = open_store(store)
     if any(getattr(graph, "value", None) != ONTOLOGY_GRAPH for graph in opened.named_graphs()):
         return [], [shape.node for shape in compiled]  # data in named graphs (kg load of TriG): the text
-    results, left = shacl_sparql.run(opened, compiled, _subclasses(axioms, opened), doubtful, claim)
+    def written(line: str) -> bool:
+        return text is not None and line in _subject_lines(text, line[: line.index("> ") + 2])
+
+    subclasses = _subclasses(axioms, opened)
+    results, left = shacl_sparql.run(opened, compiled, subclasses, doubtful, claim, written)
     return list(results), [shape.node for shape in left]
 
 
