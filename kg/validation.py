@@ -640,13 +640,15 @@ def _stored_context(
     import pyoxigraph
 
     from .loading import quads_to_graph
-    from .store import open_store, select
+    from .store import ONTOLOGY_GRAPH, open_store, select
 
     kept = _ill_typed_statements(text, typed)
     if kept is None or any(type(node) is not pyoxigraph.NamedNode for node in nodes):
         return None
     wanted = nodes | {quad.subject for quad in kept}
     opened = open_store(store)
+    if any(getattr(graph, "value", None) != ONTOLOGY_GRAPH for graph in opened.named_graphs()):
+        return None  # data in named graphs (kg load of TriG): the default graph's counts say nothing
     iris = " ".join(f"<{node.value}>" for node in wanted)
     query = f"SELECT DISTINCT ?s WHERE {{ VALUES ?o {{ {iris} }} ?s ?p ?o }}"
     subjects = wanted | {row["s"] for row in select(opened, query)}
