@@ -344,43 +344,53 @@ def _validate_fast(data: NTriples, shapes: Graph, ontology: Graph, notes: list[s
     statements the results need (see :func:`_report_context`)."""
     axioms = _subclass_axioms(ontology)
     text = data.text if data.text.endswith("\n") or not data.text else data.text + "\n"
-    store = _store_for(data, text)
+    store = _store_for(data, text, count=False)
     compiled = []
     typed: set[tuple[str, str]] | None = None
     if store is not None:
         from . import shacl_sparql
 
         compiled = shacl_sparql.compile_shapes(shapes)
-    if not compiled or store is None:
-        results = _run_turbo(data, text, shapes, axioms)
-    else:
+    results: Graph | None = None
+    if compiled and store is not None:
         claim = _shared_counter(len(compiled))
         on_store = _forked(_run_compiled, store, compiled, axioms, frozenset(), claim, text)
-        try:  # meanwhile, which shapes the store decides as the text is written (datatypes, comparisons)
-            uses: set[tuple[str, str]] = set()
-            typed = _typed_literals(text, uses)
-            doubtful = _doubtful_datatypes(typed)
-            known = uses if typed is not None else None
-            undecided: set[Node] = {
-                shape.node for shape in compiled if not shacl_sparql.decidable(shape, doubtful, known)
-            }
-            results = _run_turbo(data, text, shacl_sparql.without(shapes, compiled), axioms)
-            mine, left = ([], []) if claim is None else _run_compiled(
-                store, compiled, axioms, frozenset(), claim, text
-            )
+        holds_text = False
+        try:  # meanwhile: whether the store holds the text's very statements, and which shapes it decides
+            holds_text = _store_for(data, text) is not None  # as the text is written (datatypes, comparisons)
+            if holds_text:
+                uses: set[tuple[str, str]] = set()
+                typed = _typed_literals(text, uses)
+                doubtful = _doubtful_datatypes(typed)
+                known = uses if typed is not None else None
+                undecided: set[Node] = {
+                    shape.node for shape in compiled if not shacl_sparql.decidable(shape, doubtful, known)
+                }
+                results = _run_turbo(data, text, shacl_sparql.without(shapes, compiled), axioms)
+                mine, left = ([], []) if claim is None else _run_compiled(
+                    store, compiled, axioms, frozenset(), claim, text
+                )
         except BaseException:
             on_store(cancel=True)
             raise
         finally:
             while claim and claim() < len(compiled):  # taken by nobody now (after an error): read to the end
                 pass
-        triples, theirs = on_store()
-        left = sorted(set(left) | set(theirs) | undecided, key=str)
-        for triple in _without_results_of(undecided, [*mine, *triples]):
-            results.add(triple)
-        if left:  # rare: results naming literals the store holds in canonical form, ill-typed literals
-            again = shacl_sparql.only(shapes, [shape for shape in compiled if shape.node in left])
-            results += _run_turbo(data, text, again, axioms)
+        if not holds_text:
+            on_store(cancel=True)
+            store = None
+        else:
+            triples, theirs = on_store()
+            left = sorted(set(left) | set(theirs) | undecided, key=str)
+            on_text = results if results is not None else Graph()
+            for triple in _without_results_of(undecided, [*mine, *triples]):
+                on_text.add(triple)
+            if left:  # rare: results naming literals the store holds in canonical form, ill-typed literals
+                again = shacl_sparql.only(shapes, [shape for shape in compiled if shape.node in left])
+                on_text += _run_turbo(data, text, again, axioms)
+            results = on_text
+    if results is None:
+        results = _run_turbo(data, text, shapes, axioms)
     if store is None:
         _check_syntax(data)  # the store was loaded from this very text; else it is read here, errors named
     context, imports = _report_context(data, results, store, typed)
@@ -472,10 +482,11 @@ def _shared_counter(count: int) -> Callable[[], int] | None:
     return claim
 
 
-def _store_for(data: NTriples, text: str) -> Path | None:
+def _store_for(data: NTriples, text: str, count: bool = True) -> Path | None:
     """The data's store when it holds exactly the triples of the text as they are written:
     no blank nodes (the store renames them) and as many triples as the text has lines (so no two written
-    literals became one canonical literal); else None, and every shape runs on the text."""
+    literals became one canonical literal); else None, and every shape runs on the text. Without
+    ``count``, the lines are not counted (the caller does that while the store's worker starts)."""
     import json
 
     if data.store is None or "_:" in text:
@@ -484,6 +495,8 @@ def _store_for(data: NTriples, text: str) -> Path | None:
         held = json.loads((Path(data.store) / "kg-store.json").read_text()).get("quads")
     except (OSError, ValueError, AttributeError):
         return None
+    if not count:
+        return Path(data.store) if isinstance(held, int) else None
     lines = text.count("\n<") + text.startswith("<")
     if not isinstance(held, int) or held != lines or lines != text.count("\n"):
         return None
