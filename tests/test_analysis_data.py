@@ -253,6 +253,24 @@ def test_entity_metrics_read_the_skeleton_as_they_read_the_full_graph(bundled, b
     assert kept.described == [(full.nodes[n]["label"], full.nodes[n]["kind"]) for n in kept.nodes]
 
 
+def test_entity_export_writes_what_networkx_and_json_wrote_before(bundled, built: Path):
+    """Regression (issue 10): `kg analyze export --graph entity` took 10 s for node-link JSON; it is now
+    built from the kept plain data and laid out by the C encoder. On the bundled data the text is byte for
+    byte what ``json.dumps(nx.node_link_data(graph), indent=1, sort_keys=True)`` wrote, and SPARQL's plain
+    data gives the same."""
+    from kg.analysis.export import entity_export
+    from kg.analysis.graphs import entity_described_data, entity_graph_of
+    from kg.store import store_path
+
+    kept = entity_described_data(None, store_path(built))
+    assert kept.described is not None and len(kept.links) > 10_000
+    exported = entity_export(kept, "json")
+    before = nx.node_link_data(entity_graph_of(kept), edges="edges")
+    assert exported.text == json.dumps(before, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
+    assert (exported.nodes, exported.edges) == (len(before["nodes"]), len(before["edges"]))
+    assert entity_export(entity_described_data(bundled), "json").text == exported.text
+
+
 def test_gexf_and_json_are_well_formed(bundled, tmp_path: Path):
     from kg.analysis.export import write_graph
 
@@ -525,9 +543,10 @@ def test_cli_entity_graph_reads_the_kept_file_of_a_store_with_the_answers_of_spa
     fixture_file: Path, tmp_path: Path
 ):
     """Regression (issue 10): kg load keeps the entity graph beside the store; centrality, communities and
-    export of --graph entity give the same output from it as from SPARQL (--data), and read it: a store
-    whose file was edited shows the edit."""
+    export of --graph entity give the same output from it as from SPARQL (--data), in every format the
+    text networkx's graph gave, and read it: a store whose file was edited shows the edit."""
     from kg.analysis.entityfile import ENTITY_FILE
+    from kg.analysis.export import graph_text
 
     store = tmp_path / "store"
     assert kg("load", str(fixture_file), "--store", str(store))[0] == 0
@@ -540,12 +559,14 @@ def test_cli_entity_graph_reads_the_kept_file_of_a_store_with_the_answers_of_spa
         from_store = kg("analyze", *command, "--store", str(store))
         from_files = kg("analyze", *command, "--data", str(fixture_file))
         assert from_store == from_files and from_store[0] == 0, command
-    outputs = []
-    for option in (("--store", str(store)), ("--data", str(fixture_file))):
-        out = tmp_path / f"entity{len(outputs)}.graphml"
-        assert kg("analyze", "export", "--graph", "entity", "-o", str(out), *option)[0] == 0
-        outputs.append(out.read_text(encoding="utf-8"))
-    assert outputs[0] == outputs[1]
+    for fmt in ("graphml", "json", "gexf"):
+        outputs = []
+        for option in (("--store", str(store)), ("--data", str(fixture_file))):
+            out = tmp_path / f"entity{len(outputs)}.{fmt}"
+            assert kg("analyze", "export", "--graph", "entity", "-o", str(out), *option)[0] == 0
+            outputs.append(out.read_text(encoding="utf-8"))
+        assert outputs[0] == outputs[1], fmt
+        assert outputs[0] == graph_text(entity_graph(None, store_folder=store), fmt), fmt
     content = json.loads((store / ENTITY_FILE).read_text(encoding="utf-8"))
     content["labels"] = [f"kept {label}" for label in content["labels"]]
     (store / ENTITY_FILE).write_text(json.dumps(content, ensure_ascii=False), encoding="utf-8")
