@@ -462,6 +462,16 @@ def measure_export(dataset: Dataset, record: Recorder, work: Path, limit: float)
     )
 
 
+def measure_link_graphs(dataset: Dataset, record: Recorder, work: Path) -> None:
+    """``kg stats --link-graph`` and the entity graph's exports (issue 10: within 10 s at the nationwide
+    size), kg's side only: both read the graph kept beside the store."""
+    stats = kg("stats", "--link-graph", *dataset.read_args, "--timeout", "3600")
+    record.add("stats --link-graph", measure(stats))
+    for fmt in ("json", "graphml"):
+        args = ("analyze", "export", "--graph", "entity", "-o", str(work / f"entity.{fmt}"))
+        record.add(f"analyze export --graph entity ({fmt})", measure(kg(*args, *dataset.read_args)))
+
+
 def measure_validate(dataset: Dataset, record: Recorder, limit: float) -> None:
     """``kg validate`` with each engine (fast is the default) against plain pyshacl, measured once."""
     base = measure(baseline("validate", str(dataset.nt)), limit)
@@ -496,6 +506,8 @@ def run_size(size: str, work: Path, limit: float, rows: list[Row], skip_analysis
     dataset.regions = case_regions(dataset.nt)
     measure_validate(dataset, record, limit)
     measure_reads(dataset, record, limit, skip_analysis)
+    if not skip_analysis:
+        measure_link_graphs(dataset, record, work)
     measure_export(dataset, record, work, limit)
     return dataset
 

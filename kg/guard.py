@@ -145,6 +145,9 @@ def _roots(readable: Iterable[Path | str]) -> tuple[str, ...]:
 
     roots = {sys.prefix, sys.base_prefix, sys.exec_prefix, sys.base_exec_prefix}
     roots.update(entry for entry in sys.path if entry)
+    if sys.pycache_prefix:
+        # PYTHONPYCACHEPREFIX: the compiled modules of kg and its libraries live there, outside sys.path
+        roots.add(str(Path(sys.pycache_prefix).resolve()))
     roots.update(str(path) for path in (data_dir(), ontology_dir(), shapes_dir(), queries_dir()))
     roots.add(str(Path(__file__).resolve().parent))
     roots.update(str(Path(path).resolve()) for path in readable)

@@ -15,6 +15,10 @@ predicate), so its counts differ; schema 2 renamed it from "entity graph" to say
 The link graph is the one statistic that needs every link of the dataset in Python (networkx): at 830k triples
 that is 320k edges and about 15 s, where every other number is an aggregate the store answers in about a
 second. So ``kg stats`` computes it only when asked (``--link-graph``); schema 3 writes ``null`` otherwise.
+On a persistent store it reads the link graph kept beside the store (``entity-graph.json``, written by ``kg
+build`` and ``kg load``: :func:`kg.analysis.entityfile.read_link_graph`) instead of selecting every link,
+when that file is current; otherwise (files, an endpoint, a store made by another version) it runs
+:data:`EDGES`.
 
 The JSON form (:meth:`Stats.to_json`) is stable; its schema is ``fazhi-kg/stats/3``, documented in
 ``docs/queries.md``.
@@ -24,7 +28,9 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Hashable, Iterable
 from dataclasses import asdict, dataclass, field
+from pathlib import Path
 from typing import Any
 
 from .terms import DEFAULT_BASE, PREFIXES
@@ -349,9 +355,10 @@ def _unescape(match: re.Match[str]) -> str:
     return _TSV_ESCAPES.get(code, code)
 
 
-def compute(store: Any, *, link_graph: bool = True) -> Stats:
+def compute(store: Any, *, link_graph: bool = True, store_folder: Path | None = None) -> Stats:
     """Statistics of a pyoxigraph ``Store`` (or an rdflib ``Graph``, slower), every count a SPARQL query;
-    the link graph's metrics only with ``link_graph`` (see the module notes)."""
+    the link graph's metrics only with ``link_graph``, from the copy kept in ``store_folder`` (the folder of
+    the store ``store`` is) when it is current (see the module notes)."""
     triples = int(_select(store, TRIPLES)[0]["n"] or 0)
     classes = {_curie(r["class"] or ""): int(r["n"] or 0) for r in _select(store, CLASSES)}
     properties = {_curie(r["property"] or ""): int(r["n"] or 0) for r in _select(store, PROPERTIES)}
@@ -374,8 +381,18 @@ def compute(store: Any, *, link_graph: bool = True) -> Stats:
         properties=properties,
         regions=sorted(regions, key=lambda r: r.code),
         completeness=_completeness(_select(store, GAPS)),
-        link_graph=_graph_metrics([(r["s"], r["o"]) for r in _select(store, EDGES)]) if link_graph else None,
+        link_graph=_link_graph_metrics(store, store_folder) if link_graph else None,
     )
+
+
+def _link_graph_metrics(store: Any, store_folder: Path | None) -> GraphMetrics:
+    if store_folder is not None:
+        from .analysis.entityfile import read_link_graph
+
+        kept = read_link_graph(store_folder)
+        if kept is not None:
+            return _graph_metrics(kept.pairs)
+    return _graph_metrics((r["s"], r["o"]) for r in _select(store, EDGES) if r["s"] and r["o"])
 
 
 def _completeness(rows: list[dict[str, str | None]]) -> Completeness:
@@ -392,11 +409,12 @@ def _completeness(rows: list[dict[str, str | None]]) -> Completeness:
     )
 
 
-def _graph_metrics(edges: list[tuple[str | None, str | None]]) -> GraphMetrics:
+def _graph_metrics(edges: Iterable[tuple[Hashable, Hashable]]) -> GraphMetrics:
+    """The metrics of the directed graph of these edges (IRIs, or node indices: the metrics are counts)."""
     import networkx as nx
 
-    graph: nx.DiGraph[str] = nx.DiGraph()
-    graph.add_edges_from((s, o) for s, o in edges if s and o)
+    graph: nx.DiGraph[Hashable] = nx.DiGraph()
+    graph.add_edges_from(edges)
     components = [len(c) for c in nx.weakly_connected_components(graph)] if graph.number_of_nodes() else []
     return GraphMetrics(
         nodes=graph.number_of_nodes(),

@@ -454,3 +454,83 @@ def test_sampled_searches_fit_the_work_budget_weighing_nodes() -> None:
     assert default_sample(path, budget=89, work=3 * search) == 3  # the work binds
     assert default_sample(path, budget=89, work=3 * search - 1) == 2
     assert default_sample(path, budget=89, work=1) == 1  # at least one search
+
+
+# --- graph exports ----------------------------------------------------------------------------
+
+_JSON_TEXT = st.text(
+    alphabet=st.sampled_from(["{", "}", "[", "]", ",", "\n", '"', "\\", ":", " ", "a", "键", "\u2028"])
+)
+_JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=True) | _JSON_TEXT,
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(_JSON_TEXT, inner, max_size=4),
+    max_leaves=30,
+)
+_FLAT_OBJECTS = st.lists(
+    st.dictionaries(_JSON_TEXT, _JSON_TEXT | st.integers() | st.none(), max_size=4), max_size=5
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    value=_JSON_VALUES | _FLAT_OBJECTS | st.dictionaries(_JSON_TEXT, _FLAT_OBJECTS),
+    indent=st.sampled_from([0, 1, 3]),
+)
+def test_indented_json_writes_what_json_dumps_writes(value: object, indent: int) -> None:
+    """Regression (issue 10): node-link JSON took 7 s of `kg analyze export --graph entity` in Python's
+    indented encoder; the C encoder's layout must give the same text, whatever the strings hold (line
+    breaks, quotes, the separator text itself)."""
+    from kg.analysis.export import indented_json
+
+    assert indented_json(value, indent) == json.dumps(
+        value, ensure_ascii=False, indent=indent, sort_keys=True
+    )
+
+
+def test_indented_json_of_flat_objects_and_of_what_it_leaves_to_json() -> None:
+    from kg.analysis.export import indented_json
+
+    tricky = [{"b": 'x"},\n   {"', "a": "},\n {\n"}, {"c": 1.5, "d": None, "e": True}, {"z": "{"}]
+    for value in (
+        tricky,
+        {"edges": tricky, "graph": {}, "nodes": [], "multigraph": True},
+        {1: "integer key"},
+        {"a": [{"x": 1}, {2: "integer key deeper"}]},
+        [{"a": {"nested": 1}}, {"a": 2}],
+        [[], {}, [{}], {"k": [1, [2]]}],
+    ):
+        assert indented_json(value) == json.dumps(value, ensure_ascii=False, indent=1, sort_keys=True)
+
+
+def test_entity_node_link_is_networkx_node_link_data_in_the_same_order() -> None:
+    """The entity graph's node-link data built from its plain data equals networkx's of its MultiDiGraph,
+    order included: a node's links come grouped by target in the order each target first appears, links
+    given in any order, a repeated link once."""
+    from kg.analysis.entityfile import EntityData
+    from kg.analysis.export import entity_node_link
+    from kg.analysis.graphs import entity_graph_of
+
+    fz = "https://w3id.org/fazhi/ontology#"
+    nodes = ["http://x/a", "http://x/b", "http://x/c", "http://x/d"]
+    links = [
+        (2, f"{fz}p", 0),
+        (0, f"{fz}q", 3),
+        (0, f"{fz}p", 1),
+        (0, f"{fz}p", 3),
+        (3, "http://other/r", 3),
+        (0, f"{fz}q", 3),
+        (2, f"{fz}q", 0),
+        (1, f"{fz}p", 2),
+    ]
+    data = EntityData(nodes, links, [("甲", "Case"), ("b", ""), ("c", "Region"), ("", "")])
+    expected = nx.node_link_data(entity_graph_of(data), edges="edges")
+    assert entity_node_link(data) == expected
+    assert [(e["source"][-1], e["target"][-1], e["key"][-1]) for e in expected["edges"]] == [
+        ("a", "d", "q"),
+        ("a", "d", "p"),
+        ("a", "b", "p"),
+        ("b", "c", "p"),
+        ("c", "a", "p"),
+        ("c", "a", "q"),
+        ("d", "d", "r"),
+    ]

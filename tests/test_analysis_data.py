@@ -251,6 +251,31 @@ def test_entity_metrics_read_the_skeleton_as_they_read_the_full_graph(bundled, b
     kept = read_entity_file(store_path(built))
     assert kept is not None and (kept.nodes, kept.links) == (iris, describe.data.links)
     assert kept.described == [(full.nodes[n]["label"], full.nodes[n]["kind"]) for n in kept.nodes]
+    # and the link graph of kg stats --link-graph, with the metrics SPARQL's links give
+    from kg.analysis.entityfile import read_link_graph
+    from kg.stats import _graph_metrics, _link_graph_metrics
+
+    linked = read_link_graph(store_path(built))
+    assert linked is not None and len(linked.pairs) > len(kept.links)
+    assert _graph_metrics(linked.pairs) == _link_graph_metrics(bundled, None)
+
+
+def test_entity_export_writes_what_networkx_and_json_wrote_before(bundled, built: Path):
+    """Regression (issue 10): `kg analyze export --graph entity` took 10 s for node-link JSON; it is now
+    built from the kept plain data and laid out by the C encoder. On the bundled data the text is byte for
+    byte what ``json.dumps(nx.node_link_data(graph), indent=1, sort_keys=True)`` wrote, and SPARQL's plain
+    data gives the same."""
+    from kg.analysis.export import entity_export
+    from kg.analysis.graphs import entity_described_data, entity_graph_of
+    from kg.store import store_path
+
+    kept = entity_described_data(None, store_path(built))
+    assert kept.described is not None and len(kept.links) > 10_000
+    exported = entity_export(kept, "json")
+    before = nx.node_link_data(entity_graph_of(kept), edges="edges")
+    assert exported.text == json.dumps(before, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
+    assert (exported.nodes, exported.edges) == (len(before["nodes"]), len(before["edges"]))
+    assert entity_export(entity_described_data(bundled), "json").text == exported.text
 
 
 def test_gexf_and_json_are_well_formed(bundled, tmp_path: Path):
@@ -487,6 +512,31 @@ c:y a fz:Case , fz:Actor , <http://example.org/Other> .
     assert expected.described is not None and len(expected.links) > 10
 
 
+def test_kept_link_graph_holds_the_pairs_sparql_selects(mini, tmp_path: Path):
+    """Regression (issue 10): `kg stats --link-graph` selected every link through SPARQL (17 s CPU at the
+    nationwide size); the file kept beside a store holds the link graph too. On edge cases (blank nodes,
+    literals, rdf:type, pairs the entity graph excludes: vocabulary terms, ontology subjects, rdfs:seeAlso; a
+    self-link; two predicates between one pair) its pairs are the ones kg.stats.EDGES selects."""
+    from kg.analysis import entityfile
+    from kg.stats import EDGES, _select
+    from kg.store import from_graph
+
+    path = tmp_path / "edges.ttl"
+    path.write_text(EDGE_CASES + "c:y fz:mentions c:x .\n", encoding="utf-8")
+    for number, source in enumerate((from_graph(read_rdf_files([path])), mini)):
+        folder = tmp_path / f"store{number}"
+        folder.mkdir()
+        (folder / "kg-store.json").write_text(json.dumps({"quads": len(source)}))
+        entityfile.write_entity_file(_ntriples_of(source, tmp_path / "data.nt"), folder, len(source))
+        content = json.loads((folder / entityfile.ENTITY_FILE).read_text(encoding="utf-8"))
+        names = [*content["nodes"], *content["link_nodes"]]
+        kept = entityfile.read_link_graph(folder)
+        assert kept is not None and kept.nodes == len(names)
+        selected = {(row["s"], row["o"]) for row in _select(source, EDGES)}
+        assert {(names[s], names[o]) for s, o in kept.pairs} == selected
+        assert content["link_pairs"] and len(selected) > len(content["links"]) // 3 > 0
+
+
 def test_entity_file_round_trips_and_is_refused_when_it_does_not_fit(mini, tmp_path: Path):
     """The entity graph kept beside a store (kg.analysis.entityfile) holds what SPARQL reads, and is passed
     over when it was made for another store (quad count), another definition, or is damaged."""
@@ -525,9 +575,10 @@ def test_cli_entity_graph_reads_the_kept_file_of_a_store_with_the_answers_of_spa
     fixture_file: Path, tmp_path: Path
 ):
     """Regression (issue 10): kg load keeps the entity graph beside the store; centrality, communities and
-    export of --graph entity give the same output from it as from SPARQL (--data), and read it: a store
-    whose file was edited shows the edit."""
+    export of --graph entity give the same output from it as from SPARQL (--data), in every format the
+    text networkx's graph gave, and read it: a store whose file was edited shows the edit."""
     from kg.analysis.entityfile import ENTITY_FILE
+    from kg.analysis.export import graph_text
 
     store = tmp_path / "store"
     assert kg("load", str(fixture_file), "--store", str(store))[0] == 0
@@ -540,17 +591,50 @@ def test_cli_entity_graph_reads_the_kept_file_of_a_store_with_the_answers_of_spa
         from_store = kg("analyze", *command, "--store", str(store))
         from_files = kg("analyze", *command, "--data", str(fixture_file))
         assert from_store == from_files and from_store[0] == 0, command
-    outputs = []
-    for option in (("--store", str(store)), ("--data", str(fixture_file))):
-        out = tmp_path / f"entity{len(outputs)}.graphml"
-        assert kg("analyze", "export", "--graph", "entity", "-o", str(out), *option)[0] == 0
-        outputs.append(out.read_text(encoding="utf-8"))
-    assert outputs[0] == outputs[1]
+    for fmt in ("graphml", "json", "gexf"):
+        outputs = []
+        for option in (("--store", str(store)), ("--data", str(fixture_file))):
+            out = tmp_path / f"entity{len(outputs)}.{fmt}"
+            assert kg("analyze", "export", "--graph", "entity", "-o", str(out), *option)[0] == 0
+            outputs.append(out.read_text(encoding="utf-8"))
+        assert outputs[0] == outputs[1], fmt
+        assert outputs[0] == graph_text(entity_graph(None, store_folder=store), fmt), fmt
     content = json.loads((store / ENTITY_FILE).read_text(encoding="utf-8"))
     content["labels"] = [f"kept {label}" for label in content["labels"]]
     (store / ENTITY_FILE).write_text(json.dumps(content, ensure_ascii=False), encoding="utf-8")
     code, output = kg("analyze", "centrality", "--graph", "entity", "--store", str(store), "--format", "json")
     assert code == 0 and all(row["label"].startswith("kept ") for row in json.loads(output)["rows"])
+
+
+def test_cli_stats_reads_the_link_graph_kept_beside_a_store_with_the_answer_of_sparql(
+    fixture_file: Path, tmp_path: Path
+):
+    """Regression (issue 10): `kg stats --link-graph` on a store reads the link graph kept in its
+    entity-graph.json: the same output as SPARQL's (--data), an edited file shows (so it is read), and a
+    damaged or older file is passed over for SPARQL."""
+    from kg.analysis.entityfile import ENTITY_FILE
+
+    store = tmp_path / "store"
+    assert kg("load", str(fixture_file), "--store", str(store))[0] == 0
+    command = ("stats", "--link-graph", "--format", "json")
+    from_store = kg(*command, "--store", str(store))
+    assert from_store == kg(*command, "--data", str(fixture_file)) and from_store[0] == 0
+    expected = json.loads(from_store[1])["link_graph"]
+    assert expected["edges"] > 20
+    path = store / ENTITY_FILE
+    content = json.loads(path.read_text(encoding="utf-8"))
+    assert content["link_pairs"]
+    path.write_text(json.dumps({**content, "link_pairs": []}), encoding="utf-8")
+    edited = json.loads(kg(*command, "--store", str(store))[1])["link_graph"]
+    assert edited["edges"] == expected["edges"] - len(content["link_pairs"]) // 2
+    for passed_over in (
+        {**content, "link_pairs": [len(content["nodes"]) + len(content["link_nodes"]), 0]},
+        {**content, "link_pairs": content["link_pairs"][1:]},
+        {key: value for key, value in content.items() if key != "link_nodes"},
+        {**content, "link_pairs": [], "format": "kg-entity-graph 1"},
+    ):
+        path.write_text(json.dumps(passed_over), encoding="utf-8")
+        assert json.loads(kg(*command, "--store", str(store))[1])["link_graph"] == expected
 
 
 def test_a_build_keeps_the_entity_graph_its_forked_child_wrote(mini, tmp_path: Path, monkeypatch):

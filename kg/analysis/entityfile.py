@@ -8,6 +8,11 @@ store's folder; the analyses read it in a fraction of a second. The file records
 and a digest of the queries that define the graph: when either differs (a store made by another version of
 kg, another definition of the graph), or the file is missing or unreadable, the analyses run the queries.
 The folder is replaced whole when a store is made again, so the file never outlives its data.
+
+The file also holds what ``kg stats --link-graph`` needs beyond the entity graph (:class:`LinkGraph`): the
+link graph of :mod:`kg.stats` is every distinct (subject, object) pair of IRIs linked by a predicate other
+than ``rdf:type``, so it is the entity graph's pairs plus those its exclusions leave out (10,000 pairs and 52
+nodes at the nationwide size), kept as ``link_nodes`` and ``link_pairs``.
 """
 
 from __future__ import annotations
@@ -22,7 +27,7 @@ from pathlib import Path
 ENTITY_FILE = "entity-graph.json"
 """The entity graph's file inside a kg store's folder."""
 
-_FORMAT = "kg-entity-graph 1"
+_FORMAT = "kg-entity-graph 2"
 
 
 @dataclass(frozen=True)
@@ -43,12 +48,34 @@ class EntityData:
         return cls(nodes, [(index[s], p, index[o]) for s, p, o in links])
 
 
+@dataclass(frozen=True)
+class LinkGraph:
+    """The link graph of ``kg stats`` (:mod:`kg.stats`) with nodes as indices: ``nodes`` how many there are,
+    ``pairs`` every (subject, object) once."""
+
+    nodes: int
+    pairs: set[tuple[int, int]]
+
+
+@dataclass(frozen=True)
+class _Beyond:
+    """The link graph's pairs the entity graph leaves out: ``nodes`` the IRIs it does not hold (sorted),
+    ``pairs`` (subject, object) as indices into its nodes followed by these (sorted)."""
+
+    nodes: list[str]
+    pairs: list[tuple[int, int]]
+
+
 def definition() -> str:
-    """A digest of what the file holds: the queries and exclusions that define the entity graph."""
+    """A digest of what the file holds: the queries and exclusions that define the entity graph and the link
+    graph."""
+    from ..stats import EDGES, LINK_GRAPH_DEFINITION
     from .graphs import _ENTITY_EDGES, _ENTITY_TYPES, _VOCABULARIES
     from .sparql import _LABELS
 
-    text = "\n".join((_FORMAT, _ENTITY_EDGES, _ENTITY_TYPES, *_VOCABULARIES, _LABELS))
+    text = "\n".join(
+        (_FORMAT, _ENTITY_EDGES, _ENTITY_TYPES, *_VOCABULARIES, _LABELS, EDGES, LINK_GRAPH_DEFINITION)
+    )
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
@@ -57,10 +84,10 @@ def write_entity_file(ntriples: Path | bytes, folder: Path, quads: int) -> Path:
     one triple a line as Oxigraph and kg write them) into ``folder`` (the staged folder of a store holding
     ``quads``)."""
     if isinstance(ntriples, bytes):
-        data = entity_from_ntriples(io.BytesIO(ntriples))
+        data, beyond = _read_ntriples(io.BytesIO(ntriples))
     else:
         with open(ntriples, "rb") as lines:
-            data = entity_from_ntriples(lines)
+            data, beyond = _read_ntriples(lines)
     predicates = sorted({p for _, p, _ in data.links})
     number = {p: i for i, p in enumerate(predicates)}
     described = data.described or []
@@ -73,6 +100,8 @@ def write_entity_file(ntriples: Path | bytes, folder: Path, quads: int) -> Path:
         "kinds": [kind for _, kind in described],
         "predicates": predicates,
         "links": [value for s, p, o in data.links for value in (s, number[p], o)],
+        "link_nodes": beyond.nodes,
+        "link_pairs": [value for pair in beyond.pairs for value in pair],
     }
     path = Path(folder) / ENTITY_FILE
     path.write_text(json.dumps(content, ensure_ascii=False, separators=(",", ":")) + "\n", encoding="utf-8")
@@ -87,6 +116,11 @@ def entity_from_ntriples(lines: Iterable[bytes]) -> EntityData:
     A line whose subject, predicate and object are IRIs is ``<s> <p> <o> .``: an IRI holds no space or ``>``,
     so it is cut at those. The labels' literals are parsed by Oxigraph.
     """
+    return _read_ntriples(lines)[0]
+
+
+def _read_ntriples(lines: Iterable[bytes]) -> tuple[EntityData, _Beyond]:
+    """:func:`entity_from_ntriples`, and the link graph's pairs the entity graph leaves out."""
     import pyoxigraph
 
     from ..terms import PREFIXES
@@ -103,6 +137,7 @@ def entity_from_ntriples(lines: Iterable[bytes]) -> EntityData:
     subject_refused = f"<{ontology}".encode()
     object_refused = tuple(f"<{namespace}".encode() for namespace in _VOCABULARIES)
     links: set[tuple[bytes, bytes, bytes]] = set()
+    left_out: set[tuple[bytes, bytes]] = set()
     types: list[tuple[bytes, bytes]] = []
     label_lines: list[bytes] = []
     iri_labels: list[tuple[bytes, bytes]] = []
@@ -118,6 +153,8 @@ def entity_from_ntriples(lines: Iterable[bytes]) -> EntityData:
                 iri_labels.append((s, o))
             if p not in excluded and not s.startswith(subject_refused) and not o.startswith(object_refused):
                 links.add((s[1:-1], p[1:-1], o[1:-1]))  # without brackets: sorted as the IRIs
+            elif p != rdf_type:
+                left_out.add((s, o))
         elif p in label_predicates and rest.startswith(b'"'):
             label_lines.append(line)
 
@@ -139,7 +176,12 @@ def entity_from_ntriples(lines: Iterable[bytes]) -> EntityData:
         if node in wanted and kind.startswith(ontology):
             kinds[node] = min(local_name(kind), kinds.get(node, local_name(kind)))
     described = [(label_of(node, names), kinds.get(node, "")) for node in data.nodes]
-    return EntityData(data.nodes, data.links, described)
+    pairs = {(iri(s), iri(o)) for s, o in left_out}
+    beyond = sorted({node for pair in pairs for node in pair} - wanted)
+    index = {node: i for i, node in enumerate((*data.nodes, *beyond))}
+    entity_pairs = {(s, o) for s, _, o in data.links}
+    indexed = sorted({(index[s], index[o]) for s, o in pairs} - entity_pairs)
+    return EntityData(data.nodes, data.links, described), _Beyond(beyond, indexed)
 
 
 def read_entity_file(folder: Path) -> EntityData | None:
@@ -171,3 +213,33 @@ def read_entity_file(folder: Path) -> EntityData | None:
     except (OSError, ValueError, KeyError, IndexError, TypeError, AttributeError):
         return None
     return EntityData(nodes, links, list(zip(labels, kinds, strict=True)))
+
+
+def read_link_graph(folder: Path) -> LinkGraph | None:
+    """The link graph of ``kg stats`` kept in a store's folder, or None when the file is missing, unreadable,
+    or made for another store or another definition (as :func:`read_entity_file`)."""
+    from ..store import recorded_quads
+
+    quads = recorded_quads(folder)
+    try:
+        content = json.loads((Path(folder) / ENTITY_FILE).read_text(encoding="utf-8"))
+        if (
+            content.get("format") != _FORMAT
+            or content.get("definition") != definition()
+            or quads is None
+            or content.get("quads") != quads
+        ):
+            return None
+        nodes, flat = len(content["nodes"]) + len(content["link_nodes"]), content["links"]
+        more = content["link_pairs"]
+        if len(flat) % 3 or len(more) % 2 or not all(type(v) is str for v in content["link_nodes"]):
+            return None
+        if not all(type(v) is int for v in (*flat, *more)):
+            return None
+        ends = [*flat[0::3], *flat[2::3], *more]
+        if ends and (min(ends) < 0 or max(ends) >= nodes):
+            return None
+        pairs = set(zip(flat[0::3], flat[2::3], strict=True)) | set(zip(more[0::2], more[1::2], strict=True))
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return None
+    return LinkGraph(nodes, pairs)

@@ -270,6 +270,23 @@ def entity_data(source: Any, store_folder: Path | None = None) -> EntityData:
     return EntityData.from_links(entity_links(source))
 
 
+def entity_described_data(
+    source: Any, store_folder: Path | None = None, *, names: Mapping[str, str] | None = None
+) -> EntityData:
+    """The entity graph as plain data with every node's (label, kind): the copy kept in ``store_folder`` when
+    it is current, else read through SPARQL; with ``names``, the labels are those names."""
+    data = entity_data(source, store_folder)
+    nodes = data.nodes
+    if data.described is not None and names is None:
+        return data
+    if names is None:
+        described = describe(source, nodes)
+    else:
+        kinds = entity_kinds(source, nodes if len(nodes) < _DESCRIBE_ALL else None)
+        described = {node: (label_of(node, names), kinds.get(node, "")) for node in nodes}
+    return EntityData(nodes, data.links, [described[node] for node in nodes])
+
+
 def entity_graph(
     source: Any, *, names: Mapping[str, str] | None = None, store_folder: Path | None = None
 ) -> nx.MultiDiGraph[str]:
@@ -277,19 +294,18 @@ def entity_graph(
 
     ``kind`` is the local name of the node's ``fz:`` class (the first in sorted order when it has several).
     """
+    return entity_graph_of(entity_described_data(source, store_folder, names=names))
+
+
+def entity_graph_of(data: EntityData) -> nx.MultiDiGraph[str]:
+    """:func:`entity_graph` built from its plain data (``described`` set)."""
     import networkx as nx
 
-    data = entity_data(source, store_folder)
-    nodes = data.nodes
-    if data.described is not None and names is None:
-        described = dict(zip(nodes, data.described, strict=True))
-    elif names is None:
-        described = describe(source, nodes)
-    else:
-        kinds = entity_kinds(source, nodes if len(nodes) < _DESCRIBE_ALL else None)
-        described = {node: (label_of(node, names), kinds.get(node, "")) for node in nodes}
+    nodes, described = data.nodes, data.described or []
     graph: nx.MultiDiGraph[str] = nx.MultiDiGraph()
-    graph.add_nodes_from((node, {"label": described[node][0], "kind": described[node][1]}) for node in nodes)
+    graph.add_nodes_from(
+        (node, {"label": label, "kind": kind}) for node, (label, kind) in zip(nodes, described, strict=True)
+    )
     keyed: Iterable[Any] = ((nodes[s], nodes[o], p, {"predicate": compact(p)}) for s, p, o in data.links)
     graph.add_edges_from(keyed)  # (u, v, key, attributes): a MultiDiGraph takes keys, its stubs do not say so
     return graph

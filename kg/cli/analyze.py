@@ -479,17 +479,19 @@ def export_command(
       kg analyze export --graph region-mechanism -o regions.graphml
       kg analyze export --graph entity --format gexf -o dataset.gexf
     """
-    from ..analysis.export import format_from_path, graph_text
+    from ..analysis.export import Exported, entity_export, format_from_path, graph_text
+    from ..analysis.graphs import entity_described_data
 
     chosen = fmt or format_from_path(output)
     store = _store(options)
     with progress("building the graph"):
-        graph = _graph(store, graph_name, kinds, min_topics, _folder(options))
-    write_output(graph_text(graph, chosen), output)
-    click.echo(
-        f"wrote {output}: {graph.number_of_nodes()} nodes, {graph.number_of_edges()} edges ({chosen})",
-        err=True,
-    )
+        if graph_name == "entity":
+            exported = entity_export(entity_described_data(store, _folder(options)), chosen)
+        else:
+            graph = _graph(store, graph_name, kinds, min_topics, _folder(options))
+            exported = Exported(graph_text(graph, chosen), graph.number_of_nodes(), graph.number_of_edges())
+    write_output(exported.text, output)
+    click.echo(f"wrote {output}: {exported.nodes} nodes, {exported.edges} edges ({chosen})", err=True)
 
 
 @analyze.command("plot")

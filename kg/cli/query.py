@@ -198,7 +198,12 @@ def stats_command(
 
     store = source.store()
     stats = run_with_timeout(
-        compute, store, link_graph=with_link_graph, timeout=source.worker_timeout, what="statistics"
+        compute,
+        store,
+        link_graph=with_link_graph,
+        store_folder=source.persistent_store(),
+        timeout=source.worker_timeout,
+        what="statistics",
     )
     rendered = {"text": stats.to_text, "json": stats.to_json, "markdown": stats.to_markdown}[fmt]()
     write_output(rendered, output)

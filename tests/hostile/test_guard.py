@@ -161,3 +161,20 @@ def test_sparql_from_file_reads_are_stopped_when_inputs_are_named(tmp_path: Path
     with guard.guarded(readable=[]), pytest.raises(Exception, match="Could not load"):
         list(rdflib.Dataset().query(query))
     assert "secret.ttl: reading a file that was not named as input" in " ".join(guard.refusals()[before:])
+
+
+def test_compiled_modules_under_a_pycache_prefix_stay_readable(tmp_path: Path) -> None:
+    """With PYTHONPYCACHEPREFIX, Python keeps compiled modules outside sys.path; a module imported inside a
+    guarded block that names its inputs must still load from there (it was refused: every query failed)."""
+    import os
+    import subprocess
+    import sys
+
+    data = Path(__file__).resolve().parent.parent / "fixtures" / "mini-dataset.ttl"
+    env = {key: value for key, value in os.environ.items() if key != "PYTHONDONTWRITEBYTECODE"}
+    env["PYTHONPYCACHEPREFIX"] = str(tmp_path / "pycache")
+    command = [sys.executable, "-m", "kg", "query", "-n", "rq01-case-regions", "--data", str(data)]
+    for run in ("writes the compiled modules", "reads them"):
+        done = subprocess.run(command, capture_output=True, text=True, env=env, timeout=300, check=False)
+        assert done.returncode == 0, f"{run}: {done.stderr}"
+    assert any((tmp_path / "pycache").rglob("guard*.pyc"))
