@@ -23,6 +23,7 @@ import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 ENTITY_FILE = "entity-graph.json"
 """The entity graph's file inside a kg store's folder."""
@@ -184,21 +185,34 @@ def _read_ntriples(lines: Iterable[bytes]) -> tuple[EntityData, _Beyond]:
     return EntityData(data.nodes, data.links, described), _Beyond(beyond, indexed)
 
 
-def read_entity_file(folder: Path) -> EntityData | None:
-    """The entity graph kept in a store's folder, or None when there is none, it is unreadable, or it was
-    made for another store (the quad count its marker records) or another definition of the graph."""
+def _current_content(folder: Path) -> dict[str, Any] | None:
+    """The kept file's JSON object when it is of this format and definition and was made for the store in
+    ``folder`` (the quad count its marker records); None otherwise, or when it cannot be read."""
     from ..store import recorded_quads
 
     quads = recorded_quads(folder)
     try:
         content = json.loads((Path(folder) / ENTITY_FILE).read_text(encoding="utf-8"))
-        if (
-            content.get("format") != _FORMAT
-            or content.get("definition") != definition()
-            or quads is None
-            or content.get("quads") != quads
-        ):
-            return None
+    except (OSError, ValueError):
+        return None
+    if (
+        not isinstance(content, dict)
+        or content.get("format") != _FORMAT
+        or content.get("definition") != definition()
+        or quads is None
+        or content.get("quads") != quads
+    ):
+        return None
+    return content
+
+
+def read_entity_file(folder: Path) -> EntityData | None:
+    """The entity graph kept in a store's folder, or None when there is none, it is unreadable, or it was
+    made for another store (the quad count its marker records) or another definition of the graph."""
+    content = _current_content(folder)
+    if content is None:
+        return None
+    try:
         nodes, predicates, flat = content["nodes"], content["predicates"], content["links"]
         labels, kinds = content["labels"], content["kinds"]
         if len(labels) != len(nodes) or len(kinds) != len(nodes) or len(flat) % 3:
@@ -218,18 +232,10 @@ def read_entity_file(folder: Path) -> EntityData | None:
 def read_link_graph(folder: Path) -> LinkGraph | None:
     """The link graph of ``kg stats`` kept in a store's folder, or None when the file is missing, unreadable,
     or made for another store or another definition (as :func:`read_entity_file`)."""
-    from ..store import recorded_quads
-
-    quads = recorded_quads(folder)
+    content = _current_content(folder)
+    if content is None:
+        return None
     try:
-        content = json.loads((Path(folder) / ENTITY_FILE).read_text(encoding="utf-8"))
-        if (
-            content.get("format") != _FORMAT
-            or content.get("definition") != definition()
-            or quads is None
-            or content.get("quads") != quads
-        ):
-            return None
         nodes, flat = len(content["nodes"]) + len(content["link_nodes"]), content["links"]
         more = content["link_pairs"]
         if len(flat) % 3 or len(more) % 2 or not all(type(v) is str for v in content["link_nodes"]):
