@@ -224,7 +224,7 @@ def read_entity_file(folder: Path) -> EntityData | None:
         if ends and (min(ends) < 0 or max(ends) >= len(nodes)):
             return None
         links = [(flat[i], predicates[flat[i + 1]], flat[i + 2]) for i in range(0, len(flat), 3)]
-    except (OSError, ValueError, KeyError, IndexError, TypeError, AttributeError):
+    except (ValueError, KeyError, IndexError, TypeError, AttributeError):
         return None
     return EntityData(nodes, links, list(zip(labels, kinds, strict=True)))
 
@@ -246,6 +246,6 @@ def read_link_graph(folder: Path) -> LinkGraph | None:
         if ends and (min(ends) < 0 or max(ends) >= nodes):
             return None
         pairs = set(zip(flat[0::3], flat[2::3], strict=True)) | set(zip(more[0::2], more[1::2], strict=True))
-    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+    except (ValueError, KeyError, TypeError, AttributeError):
         return None
     return LinkGraph(nodes, pairs)
