@@ -663,3 +663,28 @@ def test_plain_namespaces_are_rdflib_s() -> None:
     for prefix, namespace in {"rdf": RDF, "rdfs": RDFS, "owl": OWL, "xsd": XSD, "skos": SKOS}.items():
         assert PREFIXES[prefix] == str(namespace)
     assert PREFIXES["dcterms"] == str(DCTERMS)
+
+
+def test_a_named_query_reads_the_ontology_only_when_its_header_says_so(built: Path) -> None:
+    """``kg query --name`` runs a query on the data alone unless its header says ``# ontology: read``: the
+    answer must be the one with the ontology beside the data, row for row, on the bundled store."""
+    path = kstore.store_path(built)
+    view = kstore.with_ontology(path)
+    assert view is not None, "kg build writes the ontology graph into the store"
+    plain = kstore.open_store(path)
+    for query in q.list_named():
+        alone, beside = q.run_named(plain, query.name).rows, q.run_named(view, query.name).rows
+        if query.reads_ontology:
+            assert alone != beside, f"{query.name} says '# ontology: read' but answers the same without it"
+        else:
+            assert alone == beside, (
+                f"{query.name} answers differently without the ontology: add '# ontology: read' to its header"
+            )
+
+
+def test_the_ontology_header_line_says_read_or_is_absent() -> None:
+    assert q.header_reads_ontology("# name: x\n# ontology: read\nSELECT * {}") is True
+    assert q.header_reads_ontology("# name: x\nSELECT * {}") is False
+    with pytest.raises(QueryError, match="ontology: read"):
+        q.header_reads_ontology("# ontology: yes\nSELECT * {}", "x.rq")
+    assert q.named_reads_ontology("no-such-query") is False

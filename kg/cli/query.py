@@ -40,7 +40,10 @@ from .common import DataSource, data_options, format_option, output_option, writ
     "with_ontology",
     default=True,
     show_default=True,
-    help="Load the fazhi ontology beside the data, so subclass and subproperty paths answer.",
+    help=(
+        "Load the fazhi ontology beside the data, so subclass and subproperty paths answer (a named query "
+        "reads it only if it needs it)."
+    ),
 )
 @format_option(
     ("table", "csv", "tsv", "json", "turtle", "nt", "jsonld"),
@@ -69,7 +72,8 @@ def query_command(
     every other update are always refused. Table cells print IRIs so that they paste back into a query: a
     prefixed name where one is valid (case:2022-jilin), else the full <IRI>.
     The ontology is loaded beside the data, so '?x a/rdfs:subClassOf* fz:Actor' finds institutions and
-    platforms; --no-ontology queries the data alone.
+    platforms; --no-ontology queries the data alone. A named query reads the ontology only if its header
+    says '# ontology: read'; the others give the same answer from the data alone, faster.
 
     \b
     Example:
@@ -107,7 +111,10 @@ def query_command(
     if name is None:  # a named query is kg's own text: run_named reads it without rdflib's parser
         with _named_errors(origin):
             queries.check(text, allow_network=source.allow_network)
-    store = source.store(ontology=with_ontology)
+    # A named query reads the ontology only when its header says so; the others answer the same without it.
+    with _named_errors(origin):
+        ontology = with_ontology and (name is None or queries.named_reads_ontology(name))
+    store = source.store(ontology=ontology)
     # rows are only printed: a store's terms print as they are (rq11's checksums are rdflib literals)
     native = fmt not in queries.RDF_FORMATS and name != "rq11-provenance"
     with _named_errors(origin):
