@@ -688,3 +688,23 @@ def test_the_ontology_header_line_says_read_or_is_absent() -> None:
     with pytest.raises(QueryError, match="ontology: read"):
         q.header_reads_ontology("# ontology: yes\nSELECT * {}", "x.rq")
     assert q.named_reads_ontology("no-such-query") is False
+
+
+def test_rq07_gives_a_field_without_cases_one_row_with_no_case_on_both_engines() -> None:
+    """Regression: the status lookup after the UNION joined a field's row that has no case with every case's
+    status, so the field was listed with a case of another field."""
+    data = """
+    @prefix fz: <https://w3id.org/fazhi/ontology#> .
+    @prefix skos: <http://www.w3.org/2004/02/skos/core#> .
+    @prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+    <https://w3id.org/fazhi/id/field/smart-enforcement> a fz:PolicyField ; skos:prefLabel "smart"@en .
+    <https://w3id.org/fazhi/id/case/x> a fz:Case ; fz:status <urn:status> ; fz:region <urn:region> .
+    <urn:region> rdfs:label "某地"@zh .
+    <urn:status> skos:prefLabel "published"@en .
+    """
+    graph = rdflib.Graph().parse(data=data, format="turtle")
+    for source in (graph, kstore.from_graph(graph)):
+        rows = q.run_named(source, "rq07-cases-by-field").rows
+        assert [(row["field"], row["case"], row["status"]) for row in rows] == [
+            (URIRef("https://w3id.org/fazhi/id/field/smart-enforcement"), None, None)
+        ]
