@@ -154,10 +154,7 @@ def _worker(
             data = pickle.dumps((_MEMORY, None))
         except Exception as error:
             data = pickle.dumps((_ERROR, (RuntimeError, f"result cannot be sent back: {error}")))
-        view = memoryview(data)
-        while view:
-            written = os.write(write_end, view)
-            view = view[written:]
+        _write_all(write_end, data)
     except BaseException:
         code = 70
         with suppress(BaseException):
@@ -165,6 +162,13 @@ def _worker(
             sys.stderr.flush()
     finally:
         os._exit(code)
+
+
+def _write_all(descriptor: int, data: bytes) -> None:
+    """Write all of ``data`` to a pipe: one write may take only part of it."""
+    view = memoryview(data)
+    while view:
+        view = view[os.write(descriptor, view) :]
 
 
 def _collect(read_end: int, pid: int, timeout: float | None, what: str) -> bytes:
@@ -245,9 +249,6 @@ def forked(fn: Callable[..., Any], *args: Any) -> Callable[..., Any]:
     raises its error. Used by the fast validation and by a build's entity graph.
 
     The child dies with this process; ``cancel=True`` stops it (after an error here)."""
-    import os
-    import pickle
-
     from .sandbox import die_with_parent
 
     if not hasattr(os, "fork"):
@@ -265,9 +266,7 @@ def forked(fn: Callable[..., Any], *args: Any) -> Callable[..., Any]:
                 message: tuple[bool, Any] = (True, fn(*args))
             except BaseException as error:
                 message = (False, error)
-            view = memoryview(pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL))
-            while view:
-                view = view[os.write(write_end, view) :]
+            _write_all(write_end, pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL))
         except BaseException:
             code = 70
         finally:
@@ -275,22 +274,18 @@ def forked(fn: Callable[..., Any], *args: Any) -> Callable[..., Any]:
     os.close(write_end)
 
     def join(cancel: bool = False) -> Any:
-        import signal
-
-        chunks = []
+        name = getattr(fn, "__name__", str(fn))
         try:
             if cancel:
-                os.kill(pid, signal.SIGKILL)
-            while chunk := os.read(read_end, 1 << 20):
-                chunks.append(chunk)
+                _kill(pid)
+                return None
+            payload = _collect(read_end, pid, None, name)
+            os.waitpid(pid, 0)
         finally:
             os.close(read_end)
-            os.waitpid(pid, 0)
-        if cancel:
-            return None
-        if not chunks:
-            raise RuntimeError(f"{getattr(fn, '__name__', fn)}: the forked process ended without an answer")
-        ok, value = pickle.loads(b"".join(chunks))
+        if not payload:
+            raise RuntimeError(f"{name}: the forked process ended without an answer")
+        ok, value = pickle.loads(payload)
         if not ok:
             raise value
         return value

@@ -543,12 +543,12 @@ def _run_oxigraph(
     from .store import to_oxigraph
 
     substitutions = {pyoxigraph.Variable(name): to_oxigraph(term) for name, term in bindings.items()}
-    convert = _to_rdflib() if not native or checked.form in {"construct", "describe"} else _unbound_or_term
     try:
         answer = store.query(checked.text, prefixes=QUERY_PREFIXES, substitutions=substitutions or None)
         if checked.form == "ask":
             return QueryResult(kind="ask", boolean=bool(answer))
         if checked.form in {"construct", "describe"}:
+            convert = _to_rdflib()
             rows = [
                 {
                     "subject": convert(t.subject),
@@ -559,9 +559,10 @@ def _run_oxigraph(
             ]
             return QueryResult(kind="graph", variables=list(_TRIPLE_VARIABLES), rows=rows)
         names = checked.variables
-        if convert is _unbound_or_term:
+        if native:
             rows = _native_rows(answer, names)
         else:
+            convert = _to_rdflib()
             rows = [{name: convert(solution[name]) for name in names} for solution in answer]
     except RecursionError:
         raise LimitExceeded("query too deeply nested") from None
@@ -575,10 +576,6 @@ def _to_rdflib() -> Callable[[Any], Any]:
 
     converter: Callable[[Any], Any] = to_rdflib_converter()
     return converter
-
-
-def _unbound_or_term(term: Any) -> Any:
-    return term
 
 
 def _native_rows(answer: Any, names: list[str]) -> list[dict[str, Any]]:

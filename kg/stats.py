@@ -391,7 +391,7 @@ def _link_graph_metrics(store: Any, store_folder: Path | None) -> GraphMetrics:
 
         kept = read_link_graph(store_folder)
         if kept is not None:
-            return _graph_metrics(kept.pairs)
+            return _graph_metrics(kept)
     return _graph_metrics((r["s"], r["o"]) for r in _select(store, EDGES) if r["s"] and r["o"])
 
 

@@ -9,10 +9,11 @@ and a digest of the queries that define the graph: when either differs (a store 
 kg, another definition of the graph), or the file is missing or unreadable, the analyses run the queries.
 The folder is replaced whole when a store is made again, so the file never outlives its data.
 
-The file also holds what ``kg stats --link-graph`` needs beyond the entity graph (:class:`LinkGraph`): the
-link graph of :mod:`kg.stats` is every distinct (subject, object) pair of IRIs linked by a predicate other
-than ``rdf:type``, so it is the entity graph's pairs plus those its exclusions leave out (10,000 pairs and 52
-nodes at the nationwide size), kept as ``link_nodes`` and ``link_pairs``.
+The file also holds what ``kg stats --link-graph`` needs beyond the entity graph
+(:func:`read_link_graph`): the link graph of :mod:`kg.stats` is every distinct (subject, object) pair of
+IRIs linked by a predicate other than ``rdf:type``, so it is the entity graph's pairs plus those its
+exclusions leave out (10,000 pairs and 52 nodes at the nationwide size), kept as ``link_nodes`` and
+``link_pairs``.
 """
 
 from __future__ import annotations
@@ -47,15 +48,6 @@ class EntityData:
         nodes = sorted({n for s, _, o in links for n in (s, o)})
         index = {node: i for i, node in enumerate(nodes)}
         return cls(nodes, [(index[s], p, index[o]) for s, p, o in links])
-
-
-@dataclass(frozen=True)
-class LinkGraph:
-    """The link graph of ``kg stats`` (:mod:`kg.stats`) with nodes as indices: ``nodes`` how many there are,
-    ``pairs`` every (subject, object) once."""
-
-    nodes: int
-    pairs: set[tuple[int, int]]
 
 
 @dataclass(frozen=True)
@@ -229,9 +221,10 @@ def read_entity_file(folder: Path) -> EntityData | None:
     return EntityData(nodes, links, list(zip(labels, kinds, strict=True)))
 
 
-def read_link_graph(folder: Path) -> LinkGraph | None:
-    """The link graph of ``kg stats`` kept in a store's folder, or None when the file is missing, unreadable,
-    or made for another store or another definition (as :func:`read_entity_file`)."""
+def read_link_graph(folder: Path) -> set[tuple[int, int]] | None:
+    """The link graph of ``kg stats`` (:mod:`kg.stats`) kept in a store's folder, as every (subject, object)
+    pair of node indices once; None when the file is missing, unreadable, or made for another store or
+    another definition (as :func:`read_entity_file`)."""
     content = _current_content(folder)
     if content is None:
         return None
@@ -248,4 +241,4 @@ def read_link_graph(folder: Path) -> LinkGraph | None:
         pairs = set(zip(flat[0::3], flat[2::3], strict=True)) | set(zip(more[0::2], more[1::2], strict=True))
     except (ValueError, KeyError, TypeError, AttributeError):
         return None
-    return LinkGraph(nodes, pairs)
+    return pairs

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import os
 import re
 import time
 
 import pytest
 
 from kg.errors import LimitExceeded, QueryError
-from kg.limits import depth_guard, run_with_timeout
+from kg.limits import depth_guard, forked, run_with_timeout
 
 
 def test_catastrophic_regex_is_stopped_at_the_deadline() -> None:
@@ -109,3 +110,15 @@ def test_rust_out_of_memory_is_one_line_naming_the_limit(capfd: pytest.CaptureFi
     with pytest.raises(LimitExceeded, match=r"q\.rq: ran out of the memory limit \(1 GiB\)"):
         run_with_timeout(materialise, timeout=60, what="q.rq", memory_bytes=1024**3)
     assert "memory allocation" not in capfd.readouterr().err
+
+
+def test_forked_gives_the_result_or_the_error_and_cancel_stops_the_child() -> None:
+    assert forked(sum, [1, 2, 3])() == 6
+    with pytest.raises(ZeroDivisionError):
+        forked(divmod, 1, 0)()
+    join = forked(time.sleep, 60)
+    started = time.monotonic()
+    assert join(cancel=True) is None
+    assert time.monotonic() - started < 10, "cancel waited for the child instead of stopping it"
+    with pytest.raises(RuntimeError, match="without an answer"):
+        forked(os._exit, 3)()
