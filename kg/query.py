@@ -32,11 +32,11 @@ killed at the deadline. A query whose text holds the word ``SERVICE`` (which the
 from __future__ import annotations
 
 import csv
-import difflib
 import functools
 import io
 import json
 import re
+import sys
 import unicodedata
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -481,16 +481,15 @@ def run(
 
 
 def _is_endpoint(source: Any) -> bool:
-    from .endpoint import Endpoint
-
-    return isinstance(source, Endpoint)
+    """Whether ``source`` is a :class:`kg.endpoint.Endpoint`: never when that module was not imported, so a
+    query on a store does not import it (and the HTTP client's modules) to find out."""
+    endpoint = sys.modules.get(f"{__package__}.endpoint")
+    return endpoint is not None and isinstance(source, endpoint.Endpoint)
 
 
 def _engine(source: Any) -> Callable[[Any, CheckedQuery, dict[str, Identifier]], QueryResult]:
     """The engine for a source: pyoxigraph for a store, the SPARQL protocol for an endpoint, else rdflib."""
-    from .endpoint import Endpoint
-
-    if isinstance(source, Endpoint):
+    if _is_endpoint(source):
         from .endpoint import run_query
 
         return run_query
@@ -720,6 +719,8 @@ def named(name: str) -> NamedQuery:
     path = queries_dir() / f"{name}.rq"
     if not re.fullmatch(r"[a-z0-9][a-z0-9-]*", name) or not path.is_file():
         names = [query.name for query in list_named()]
+        import difflib
+
         close = [n for n in names if name and n.startswith(name)] or difflib.get_close_matches(
             name, names, n=3, cutoff=0.5
         )

@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import ctypes
 import os
-import socket
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
@@ -266,6 +265,8 @@ def available() -> tuple[str, ...]:
 
 def _can_connect() -> bool:
     """Whether a TCP connection attempt to 127.0.0.1 gets past the confinement (refused means it did)."""
+    import socket
+
     try:
         probe = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     except OSError:

@@ -8,7 +8,6 @@ at the end of its last line, without the line break.
 from __future__ import annotations
 
 import csv
-import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -29,6 +28,8 @@ class SourceDocument:
 
 def sha256_of(path: Path) -> str:
     """The hex sha256 of a file's bytes, read in blocks (published dumps are hundreds of MB)."""
+    import hashlib
+
     digest = hashlib.sha256()
     with path.open("rb") as stream:
         while block := stream.read(1 << 20):

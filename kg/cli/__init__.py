@@ -79,10 +79,6 @@ def _configure_rdflib() -> None:
     --help`` never imports rdflib, and neither does a command that needs none (a named query on the store),
     for rdflib is most of their start-up time. So the globals are set now if rdflib is loaded, else right
     after it is first imported."""
-    import logging
-
-    # rdflib logs a traceback for every ill-typed literal it reads; kg validate reports those plainly instead.
-    logging.getLogger("rdflib.term").setLevel(logging.CRITICAL)
     loaded = sys.modules.get("rdflib")
     if loaded is not None:
         _set_rdflib_globals(loaded)
@@ -91,7 +87,11 @@ def _configure_rdflib() -> None:
 
 
 def _set_rdflib_globals(rdflib: Any) -> None:
+    import logging
+
     rdflib.NORMALIZE_LITERALS = False
+    # rdflib logs a traceback for every ill-typed literal it reads; kg validate reports those plainly instead.
+    logging.getLogger("rdflib.term").setLevel(logging.CRITICAL)
 
 
 class _ConfigureRdflibOnImport:

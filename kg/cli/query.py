@@ -87,8 +87,6 @@ def query_command(
     from .. import query as queries
     from .. import querydoc
     from ..limits import run_with_timeout
-    from ..loading import read_query
-
     if list_queries:
         write_output("\n".join(querydoc.list_line(q) for q in queries.list_named()) + "\n", output)
         return
@@ -106,6 +104,8 @@ def query_command(
     else:
         if arguments:
             raise click.UsageError("--param goes with --name")
+        from ..loading import read_query
+
         text = read_query(query or "")
         origin = query if query and text != query else "query"
     if name is None:  # a named query is kg's own text: run_named reads it without rdflib's parser
