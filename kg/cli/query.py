@@ -87,6 +87,7 @@ def query_command(
     from .. import query as queries
     from .. import querydoc
     from ..limits import run_with_timeout
+
     if list_queries:
         write_output("\n".join(querydoc.list_line(q) for q in queries.list_named()) + "\n", output)
         return
