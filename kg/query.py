@@ -1123,6 +1123,10 @@ def format_result(result: QueryResult, fmt: str) -> str:
 _LOCAL_NAME = re.compile(r"(?:[\w](?:[\w.-]*[\w-])?)?")
 """A local name that SPARQL and Turtle read back as written (no ``/``, no ``:``, not ending in ``.``)."""
 
+_PREFIX_OF_NAMESPACE = {namespace: prefix for prefix, namespace in reversed(QUERY_PREFIXES.items())}
+_NAMESPACE_LENGTHS = sorted({len(namespace) for namespace in _PREFIX_OF_NAMESPACE}, reverse=True)
+"""The known namespaces by text (the first prefix of each, as written), and their lengths, longest first."""
+
 
 def shorten(term: Any) -> str:
     """A term for people that pastes back into a query: a valid prefixed name where a known prefix fits,
@@ -1139,13 +1143,15 @@ def shorten(term: Any) -> str:
 
 @functools.lru_cache(maxsize=65536)
 def _short_iri(value: str) -> str:
-    best = max(
-        ((prefix, namespace) for prefix, namespace in QUERY_PREFIXES.items() if value.startswith(namespace)),
-        key=lambda item: len(item[1]),
-        default=None,
-    )
-    if best and _LOCAL_NAME.fullmatch(value[len(best[1]) :]):
-        return f"{best[0]}:{value[len(best[1]) :]}"
+    """The prefixed name of the longest known namespace ``value`` starts with, if its local name is valid.
+
+    The namespaces are looked up by length, longest first: a dictionary lookup per length instead of a
+    ``startswith`` per prefix (an answer of 5,900 rows has thousands of distinct IRIs)."""
+    for length in _NAMESPACE_LENGTHS:
+        prefix = _PREFIX_OF_NAMESPACE.get(value[:length])
+        if prefix is not None:
+            local = value[length:]
+            return f"{prefix}:{local}" if _LOCAL_NAME.fullmatch(local) else f"<{value}>"
     return f"<{value}>"
 
 

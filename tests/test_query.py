@@ -708,3 +708,21 @@ def test_rq07_gives_a_field_without_cases_one_row_with_no_case_on_both_engines()
         assert [(row["field"], row["case"], row["status"]) for row in rows] == [
             (URIRef("https://w3id.org/fazhi/id/field/smart-enforcement"), None, None)
         ]
+
+
+def test_iris_shorten_to_the_longest_known_namespace_with_a_valid_local_name() -> None:
+    """``_short_iri`` looks namespaces up by length; it must answer as a scan of every prefix would."""
+
+    def scan(value: str) -> str:
+        fits = [(p, n) for p, n in q.QUERY_PREFIXES.items() if value.startswith(n)]
+        best = max(fits, key=lambda item: len(item[1]), default=None)
+        if best and q._LOCAL_NAME.fullmatch(value[len(best[1]) :]):
+            return f"{best[0]}:{value[len(best[1]) :]}"
+        return f"<{value}>"
+
+    namespaces = list(q.QUERY_PREFIXES.values())
+    values = ["", "h", "urn:x", "https://w3id.org/fazhi/id", "https://w3id.org/fazhi/id/case/2022-jilin/measure/1"]
+    for namespace in namespaces:
+        values += [namespace, namespace[:-1], *(namespace + local for local in ("x", "a/b", "x.", "案例"))]
+    for value in values:
+        assert q._short_iri(value) == scan(value), value
