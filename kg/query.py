@@ -812,13 +812,6 @@ def header_reads_ontology(text: str, where: str = "query") -> bool:
     return bool(said)
 
 
-def named_reads_ontology(name: str) -> bool:
-    """:func:`header_reads_ontology` of the named query ``name`` (False when there is none: the caller's
-    lookup of the query reports that)."""
-    text = named_text(name)
-    return text is not None and header_reads_ontology(text, f"query {name}")
-
-
 _VALUES_LINE = re.compile(
     r"^[ \t]*VALUES[ \t]+\?([A-Za-z_]\w*)[ \t]*\{[ \t]*([^{}\n]+?)[ \t]*\}[ \t]*\n?", re.M
 )

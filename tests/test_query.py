@@ -687,7 +687,6 @@ def test_the_ontology_header_line_says_read_or_is_absent() -> None:
     assert q.header_reads_ontology("# name: x\nSELECT * {}") is False
     with pytest.raises(QueryError, match="ontology: read"):
         q.header_reads_ontology("# ontology: yes\nSELECT * {}", "x.rq")
-    assert q.named_reads_ontology("no-such-query") is False
 
 
 def test_rq07_gives_a_field_without_cases_one_row_with_no_case_on_both_engines() -> None:

@@ -114,7 +114,7 @@ def query_command(
             queries.check(text, allow_network=source.allow_network)
     # A named query reads the ontology only when its header says so; the others answer the same without it.
     with _named_errors(origin):
-        ontology = with_ontology and (name is None or queries.named_reads_ontology(name))
+        ontology = with_ontology and (name is None or queries.header_reads_ontology(text, origin))
     store = source.store(ontology=ontology)
     # rows are only printed: a store's terms print as they are (rq11's checksums are rdflib literals)
     native = fmt not in queries.RDF_FORMATS and name != "rq11-provenance"
