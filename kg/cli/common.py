@@ -348,7 +348,11 @@ def data_options(function: F) -> F:
             check_output_file(output)
         readable = None if getattr(function, "reads_system_files", False) else _named_inputs(source, kwargs)
         _note_stale_store(source)
-        loopback = bool(source.endpoint_url) and _is_loopback(source.endpoint_url or "")
+        loopback = False
+        if source.endpoint_url:  # kg.endpoint is imported only here: start-up cost for the other sources
+            from ..endpoint import is_loopback
+
+            loopback = is_loopback(source.endpoint_url)
         with guarded(allow_network=source.allow_network, readable=readable, allow_loopback=loopback):
             work = functools.partial(
                 run_with_timeout,
@@ -459,14 +463,6 @@ def _command_name(options: dict[str, Any]) -> str:
 
 
 QUERY_SUFFIXES = (".rq", ".ru", ".sparql")
-
-
-def _is_loopback(url: str) -> bool:
-    """:func:`kg.endpoint.is_loopback`, imported only when an endpoint is given (it is a read command's
-    start-up cost otherwise)."""
-    from ..endpoint import is_loopback
-
-    return is_loopback(url)
 
 
 def _named_inputs(source: DataSource, options: dict[str, Any]) -> list[Path]:
