@@ -137,6 +137,7 @@ _FLOAT = re.compile(r"^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$")
 _NULLS = {"", "~", "null", "Null", "NULL"}
 _TRUE = {"true", "True", "TRUE"}
 _FALSE = {"false", "False", "FALSE"}
+_FOLDED_BREAKS = frozenset("\r\x85\u2028\u2029")
 
 
 @dataclass
@@ -233,6 +234,43 @@ def load_yaml(
         return _build_yaml(name, text)
     except _YamlProblem as error:
         raise CaseFileError([error.problem]) from None
+
+
+def dump_yaml(data: Any, *, width: int = 110, flow: bool | None = None) -> str:
+    """``data`` as YAML that :func:`load_yaml` reads back as the same values.
+
+    PyYAML writes by YAML 1.1 rules, which leave ``08`` and ``1e5`` plain (not 1.1 numbers); this loader reads
+    them by YAML 1.2 rules, refusing the first and reading the second as a number. Every string such a rule
+    would read as something else is quoted.
+
+    :param flow: PyYAML's ``default_flow_style`` (None: innermost collections on one line).
+    """
+    import yaml
+
+    return yaml.dump(
+        data, Dumper=_yaml_dumper(), allow_unicode=True, sort_keys=False, width=width, default_flow_style=flow
+    )
+
+
+def _yaml_dumper() -> type:
+    """PyYAML's safe dumper, told the plain scalars this loader reads as numbers (or refuses).
+
+    A string with a line break other than ``\\n`` is written double-quoted, where it is escaped: PyYAML writes
+    it raw otherwise, and a reader folds it into a space.
+    """
+    import yaml
+
+    class Dumper(yaml.SafeDumper):
+        def represent_str(self, data: str) -> Any:
+            if _FOLDED_BREAKS.intersection(data):
+                return self.represent_scalar("tag:yaml.org,2002:str", data, style='"')
+            return super().represent_str(data)
+
+    Dumper.add_representer(str, Dumper.represent_str)
+    first = list("-+.0123456789")
+    for tag, pattern in (("int", _OCTAL_LOOKING), ("int", _INT), ("float", _FLOAT)):
+        Dumper.add_implicit_resolver(f"tag:yaml.org,2002:{tag}", pattern, first)
+    return Dumper
 
 
 def _build_yaml(name: str, text: str) -> YamlDocument:

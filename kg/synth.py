@@ -69,9 +69,8 @@ def synthetic_cases(count: int, seed: int) -> Iterator[dict[str, Any]]:
 
 def write_case_files(out_dir: Path, count: int, seed: int) -> list[Path]:
     """Write ``count`` synthetic case files into ``out_dir`` (created; must hold no case files yet)."""
-    import yaml
-
     from .build import default_cases_dir
+    from .loading import dump_yaml
 
     out_dir = Path(out_dir)
     if out_dir.resolve() == default_cases_dir().resolve():
@@ -84,7 +83,7 @@ def write_case_files(out_dir: Path, count: int, seed: int) -> list[Path]:
     written = []
     for case in synthetic_cases(count, seed):
         path = out_dir / f"{case['id']}.yaml"
-        text = yaml.safe_dump(case, allow_unicode=True, sort_keys=False, width=1000)
+        text = dump_yaml(case, width=1000, flow=False)
         path.write_text(f"# {SYNTHETIC_NOTICE_NOTE}\n{text}", encoding="utf-8")
         written.append(path)
     return written

@@ -15,6 +15,7 @@ from kg.errors import CaseFileError, InputError, LimitExceeded, RdfSyntaxError
 from kg.loading import (
     DEFAULT_MAX_BYTES,
     RdfFormat,
+    dump_yaml,
     find_imports,
     load_yaml,
     quads_to_graph,
@@ -105,6 +106,15 @@ def test_yaml_values_are_read_yaml_1_2_style(tmp_path: Path) -> None:
         "date": "2021-10-12",
         "zero": 0,
     }
+
+
+@pytest.mark.parametrize(
+    "text", ["08", "-09", "1e5", "1E-3", "+1", ".5", "1.", "0", "007", "1_000", "true", "NO", "~", ""]
+)
+def test_yaml_writer_quotes_text_the_loader_would_read_otherwise(tmp_path: Path, text: str) -> None:
+    data = {"title": {"zh": text}, text: [text, 8, 1.5, None, True]}
+    path = write(tmp_path, "draft.yaml", dump_yaml(data))
+    assert load_yaml(path).data == data
 
 
 def test_yaml_positions_point_at_values_and_keys(tmp_path: Path) -> None:

@@ -38,9 +38,9 @@ def render(draft: Draft, fmt: str, *, header: list[str] | None = None) -> str:
     """One draft as file text."""
     if fmt == "json":
         return json.dumps(draft, ensure_ascii=False, indent=2) + "\n"
-    import yaml
+    from kg.loading import dump_yaml
 
-    body = yaml.safe_dump(draft, allow_unicode=True, sort_keys=False, width=110, default_flow_style=None)
+    body = dump_yaml(draft)
     comments = "".join(f"# {line}\n" for line in header or [])
     return comments + body
 
