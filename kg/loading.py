@@ -9,6 +9,7 @@ the shipped file. XML with a DOCTYPE is refused before it reaches a parser.
 from __future__ import annotations
 
 import enum
+import functools
 import json
 import re
 from collections.abc import Iterable, Iterator
@@ -252,8 +253,10 @@ def dump_yaml(data: Any, *, width: int = 110, flow: bool | None = None) -> str:
     )
 
 
+@functools.lru_cache(maxsize=1)
 def _yaml_dumper() -> type:
-    """PyYAML's safe dumper, told the plain scalars this loader reads as numbers (or refuses).
+    """PyYAML's safe dumper, told the plain scalars this loader reads as numbers (or refuses); made once, as
+    ``kg synth`` writes one file per case.
 
     A string with a line break other than ``\\n`` is written double-quoted, where it is escaped: PyYAML writes
     it raw otherwise, and a reader folds it into a space.
